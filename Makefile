@@ -1,0 +1,63 @@
+# The book's two commands are `make book` and `make test` (see README.md). Both are idempotent:
+# they create .venv from the lock file when needed and redo only what changed.
+
+PYTHON  ?= python3.11
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+JOBS    ?= 2
+UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export BOOK_BUILD := 1
+
+.PHONY: book test test-fast site run chromium lock preview benchmark clean help
+
+help:
+	@echo "make book        build the site into _build/html (executes changed chapters only)"
+	@echo "make test        build, then run every test: helpers, data, nbval, scenarios, browser"
+	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
+	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
+	@echo "make benchmark   time cold, no-change and one-chapter builds; page transfer sizes"
+	@echo "make lock        re-pin requirements.lock from requirements.in"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(PY) -m uv pip sync --quiet --python $(PY) requirements.lock
+	$(PY) -m uv pip install --quiet --python $(PY) --no-deps -e .
+	@touch $@
+
+book: $(STAMP)
+	$(PY) -m helpers.build book --jobs $(JOBS)
+
+site: $(STAMP)
+	$(PY) -m helpers.build site
+
+run: $(STAMP)
+	@test -n "$(CH)" || (echo "usage: make run CH=<chapter name>"; exit 2)
+	$(PY) -m helpers.build run $(CH)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: book chromium
+	$(PY) -m pytest tests _build/executed/chapters --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+test-fast: $(STAMP)
+	$(PY) -m pytest tests -m "not browser and not notebook and not build" -p no:cacheprovider
+
+preview: book
+	$(PY) -m helpers.preview
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/build_times.py
+
+lock:
+	uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock \
+	  || $(PY) -m uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,221 @@
+"""Load the book's tables from the Frictionless Data Package in ``data/``, validated.
+
+``load("name")`` returns a :class:`pandas.DataFrame` only after the CSV has passed every check:
+
+1. the Table Schema in ``data/datapackage.json`` (column names, types, ``required``,
+   ``minimum``/``maximum``, ``enum``, primary key), checked by the ``frictionless`` library;
+2. units: every ``unit`` cell, and every field's ``"unit"`` property, is a code in
+   :data:`helpers.units.UNITS`;
+3. provenance: every row names a ``source`` that is a file in ``seeds/`` and a ``locator``.
+
+The first problems found are reported together in one :class:`DataError` whose message names
+the file, the line (as an editor counts it, header = line 1) and the column of each, and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import units
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+"""The repository root (``src/helpers/`` is two levels below it)."""
+
+MAX_REPORTED = 10
+"""How many problems one :class:`DataError` lists before it stops counting."""
+
+PROVENANCE_COLUMNS = ("source", "locator")
+
+
+class DataError(ValueError):
+    """A table in ``data/`` failed validation; the message names file, line and column."""
+
+
+def data_dir() -> Path:
+    """The data package folder: ``$BOOK_DATA_DIR`` if set (tests use this), else ``data/``."""
+    return Path(os.environ.get("BOOK_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+
+def seeds_dir() -> Path:
+    """The folder of primary sources that every row's ``source`` must name a file in."""
+    return Path(os.environ.get("BOOK_SEEDS_DIR", PROJECT_ROOT / "seeds")).resolve()
+
+
+def package_descriptor(directory: Path | None = None) -> dict:
+    """The parsed ``datapackage.json``; a :class:`DataError` if it is missing or not JSON."""
+    path = (directory or data_dir()) / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: the data package descriptor is missing") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
+
+
+def resource_names(directory: Path | None = None) -> list[str]:
+    """Names of every resource in the data package, in descriptor order."""
+    return [r["name"] for r in package_descriptor(directory).get("resources", [])]
+
+
+def resource(name: str, directory: Path | None = None) -> dict:
+    """The descriptor of resource ``name``; a :class:`DataError` listing the known names if absent."""
+    resources = package_descriptor(directory).get("resources", [])
+    for res in resources:
+        if res.get("name") == name:
+            return res
+    known = ", ".join(sorted(r.get("name", "?") for r in resources))
+    raise DataError(f"no table named {name!r} in data/datapackage.json; known tables: {known}")
+
+
+def _field_names(descriptor: dict) -> list[str]:
+    return [f["name"] for f in descriptor.get("schema", {}).get("fields", [])]
+
+
+def _schema_problems(descriptor: dict, base: Path) -> list[str]:
+    """Run frictionless over one resource; one message per error: file, line, column, why."""
+    import frictionless
+
+    path = base / descriptor["path"]
+    if not path.is_file():
+        return [f"{path}: file listed in datapackage.json does not exist"]
+    res = frictionless.Resource(descriptor, basepath=str(base))
+    report = frictionless.validate(res, limit_errors=MAX_REPORTED)
+    problems = []
+    for task in report.tasks:
+        for err in task.errors:
+            row = getattr(err, "row_number", None)
+            field = getattr(err, "field_name", None)
+            where = f"{path}"
+            if row is not None:
+                where += f", line {row}"
+            if field:
+                where += f", column {field!r}"
+            cell = getattr(err, "cell", None)
+            value = f" value {cell!r}:" if cell is not None else ""
+            problems.append(f"{where}: {err.type}:{value} {err.note or err.message}")
+    return problems
+
+
+def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> list[str]:
+    """Checks the Table Schema cannot express: known units, provenance naming a real seed file."""
+    problems: list[str] = []
+    fields = descriptor.get("schema", {}).get("fields", [])
+    for f in fields:
+        if "unit" in f and f["unit"] not in units.UNITS:
+            problems.append(
+                f"{path}, column {f['name']!r}: schema declares unknown unit {f['unit']!r}"
+                f" (known: {', '.join(sorted(units.UNITS))})"
+            )
+    names = [f["name"] for f in fields]
+    for col in PROVENANCE_COLUMNS:
+        if col not in names:
+            problems.append(f"{path}: required provenance column {col!r} is missing")
+    line = lambda i: i + 2  # noqa: E731  (header is line 1; frame index 0 is line 2)
+    if "unit" in frame.columns:
+        for i, code in frame["unit"].items():
+            if pd.notna(code) and code not in units.UNITS:
+                problems.append(
+                    f"{path}, line {line(i)}, column 'unit': unknown unit {code!r}"
+                    f" (known: {', '.join(sorted(units.UNITS))})"
+                )
+    if "source" in frame.columns:
+        seeds = {p.name for p in seeds_dir().glob("*.txt")}
+        for i, src in frame["source"].items():
+            if src not in seeds:
+                problems.append(
+                    f"{path}, line {line(i)}, column 'source': {src!r} is not a file in seeds/"
+                )
+    if "locator" in frame.columns:
+        for i, loc in frame["locator"].items():
+            if pd.isna(loc) or not str(loc).strip():
+                problems.append(f"{path}, line {line(i)}, column 'locator': empty; say where in the source")
+    return problems
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "year": "Int64", "boolean": "boolean"}
+
+
+def _read_frame(descriptor: dict, path: Path) -> pd.DataFrame:
+    """Read the CSV with the schema's types (strings stay strings, dates become datetimes)."""
+    fields = descriptor.get("schema", {}).get("fields", [])
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type"), "string") for f in fields}
+    dates = [f["name"] for f in fields if f.get("type") in ("date", "datetime")]
+    for name in dates:
+        dtypes.pop(name)
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+    for name in dates:
+        frame[name] = pd.to_datetime(frame[name])
+    str_cols = [c for c, t in dtypes.items() if t == "string" and c in frame.columns]
+    for c in str_cols:
+        frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return frame
+
+
+def _fail(problems: list[str]) -> None:
+    if problems:
+        shown = problems[:MAX_REPORTED]
+        more = f"\n  … and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise DataError("invalid data:\n  " + "\n  ".join(shown) + more)
+
+
+def validate_resource(descriptor: dict, directory: Path | None = None) -> pd.DataFrame:
+    """Validate one resource descriptor and its CSV; return the typed frame or raise :class:`DataError`."""
+    base = directory or data_dir()
+    _fail(_schema_problems(descriptor, base))
+    path = base / descriptor["path"]
+    frame = _read_frame(descriptor, path)
+    _fail(_semantic_problems(descriptor, frame, path))
+    return frame
+
+
+@lru_cache(maxsize=None)
+def _load_cached(name: str, directory: str, stamp: float) -> pd.DataFrame:
+    return validate_resource(resource(name, Path(directory)), Path(directory))
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load table ``name`` from ``data/`` after validating it (see the module docstring).
+
+    Returns a fresh copy each call, so a chapter may modify it freely. Raises
+    :class:`DataError` naming file, line and column when the table is bad.
+    """
+    base = data_dir()
+    res = resource(name, base)
+    path = base / res["path"]
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _load_cached(name, str(base), stamp).copy()
+
+
+def validate_package(directory: Path | None = None) -> list[str]:
+    """Validate every resource in the package; return the list of problems (empty when clean)."""
+    base = directory or data_dir()
+    problems: list[str] = []
+    listed = set()
+    for res in package_descriptor(base).get("resources", []):
+        listed.add(res.get("path"))
+        try:
+            validate_resource(res, base)
+        except DataError as exc:
+            problems.append(str(exc))
+    for csv in sorted(base.glob("*.csv")):
+        if csv.name not in listed:
+            problems.append(f"{csv}: CSV not described in datapackage.json")
+    return problems
+
+
+def citation(name: str) -> str:
+    """A one-line source note for a table: the seeds and locators its rows cite.
+
+    ``"Sources: 001_3d7b5ccb12dc6b79.txt (para 2, para 3)"``; used under charts and tables.
+    """
+    frame = load(name)
+    parts = []
+    for src, group in frame.groupby("source", sort=True):
+        locs = list(dict.fromkeys(str(x) for x in group["locator"]))
+        parts.append(f"{src} ({'; '.join(locs[:4])}{' …' if len(locs) > 4 else ''})")
+    return "Sources: " + ", ".join(parts)

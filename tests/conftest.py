@@ -1,0 +1,54 @@
+"""Shared fixtures: a scratch data package for validation tests."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOOD_CSV = (
+    "year,value,unit,source,locator,quote\n"
+    "2023,2.9,CNY_trn,000_53446e2d23b336c6.txt,para 2,\n"
+    "2024,3.8,CNY_trn,000_53446e2d23b336c6.txt,para 2,3.8万亿元\n"
+)
+
+GOOD_RESOURCE = {
+    "name": "toy_disposals",
+    "path": "toy_disposals.csv",
+    "title": "Toy table",
+    "sources": [{"title": "000_53446e2d23b336c6.txt", "path": "seeds/000_53446e2d23b336c6.txt"}],
+    "schema": {
+        "fields": [
+            {"name": "year", "type": "year", "constraints": {"required": True}},
+            {"name": "value", "type": "number", "constraints": {"required": True, "minimum": 0, "maximum": 100}},
+            {"name": "unit", "type": "string", "constraints": {"required": True}},
+            {"name": "source", "type": "string", "constraints": {"required": True}},
+            {"name": "locator", "type": "string", "constraints": {"required": True}},
+            {"name": "quote", "type": "string"},
+        ],
+        "primaryKey": ["year"],
+    },
+}
+
+
+@pytest.fixture
+def toy_package(tmp_path, monkeypatch):
+    """A one-table data package in a temporary folder, made current through BOOK_DATA_DIR.
+
+    Returns a function ``write(csv_text=None, resource=None)`` that (re)writes the table.
+    """
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("BOOK_DATA_DIR", str(folder))
+    monkeypatch.setenv("BOOK_SEEDS_DIR", str(ROOT / "seeds"))
+
+    def write(csv_text: str = GOOD_CSV, resource: dict | None = None):
+        res = resource or GOOD_RESOURCE
+        (folder / "datapackage.json").write_text(json.dumps({"name": "toy", "resources": [res]}))
+        (folder / res["path"]).write_text(csv_text, encoding="utf-8")
+        return folder / res["path"]
+
+    write()
+    return write

@@ -1,0 +1,70 @@
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from helpers import charts
+
+
+def toy_chart():
+    return alt.Chart(pd.DataFrame({"year": [2023, 2024], "v": [2.9, 3.8]})).mark_bar().encode(x="year:O", y="v:Q")
+
+
+def test_finish_adds_source_line_and_description():
+    spec = charts.finish(toy_chart(), source="digest2025, para 2", description="Bars of disposals").to_dict()
+    assert spec["title"]["text"] == "Source: digest2025, para 2"
+    assert spec["title"]["orient"] == "bottom"
+    two = charts.finish(toy_chart(), source="a, p1 · b, p2", description="d").to_dict()
+    assert two["title"]["text"] == ["Source: a, p1", "b, p2"]
+    assert spec["description"] == "Bars of disposals"
+
+
+@pytest.mark.parametrize("kw", [dict(source="", description="d"), dict(source="s", description=" ")])
+def test_finish_requires_source_and_description(kw):
+    with pytest.raises(ValueError):
+        charts.finish(toy_chart(), **kw)
+
+
+def test_renderer_emits_local_vega_embed_and_no_cdn(monkeypatch):
+    monkeypatch.delenv("BOOK_BUILD", raising=False)
+    bundle = charts.finish(toy_chart(), source="s", description="d <b>")._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert "vegaEmbed(el," in html
+    assert 'aria-label="d &lt;b&gt;"' in html
+    assert "cdn" not in html.lower() and "https://" not in html.split("vegaEmbed")[0]
+    assert any(k.startswith("application/vnd.vegalite") for k in bundle)
+    spec_text = re.search(r"vegaEmbed\(el, (\{.*\}), \{", html).group(1)
+    assert json.loads(spec_text)["description"] == "d <b>"
+
+
+def test_element_ids_are_deterministic_per_spec_and_unique():
+    a = charts.chart_html({"description": "x", "mark": "bar"})
+    b = charts.chart_html({"description": "x", "mark": "bar"})
+    ida, idb = (re.search(r'id="(vg-[0-9a-f]+)-(\d+)"', h).groups() for h in (a, b))
+    assert ida[0] == idb[0] and ida[1] != idb[1]
+
+
+def test_script_cannot_be_closed_by_spec_text():
+    html = charts.chart_html({"description": "</script><script>alert(1)</script>"})
+    assert html.count("</script>") == 1
+
+
+def test_theme_is_enabled():
+    assert alt.theme.active == "book"
+    assert charts.book_theme()["config"]["range"]["category"] == charts.PALETTE
+
+
+def test_bundle_written_once_and_defines_globals(tmp_path):
+    path = charts.write_bundle(tmp_path / "vega.js")
+    text = path.read_text()
+    assert "window.vegaEmbed" in text and len(text) > 100_000
+    mtime = path.stat().st_mtime_ns
+    charts.write_bundle(path)
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_build_output_is_html_only(monkeypatch):
+    monkeypatch.setenv("BOOK_BUILD", "1")
+    assert list(charts.book_renderer({"description": "x"})) == ["text/html"]

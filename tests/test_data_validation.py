@@ -1,0 +1,108 @@
+"""The data layer: good tables load typed; each kind of bad input fails naming file, line, column."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import GOOD_CSV, GOOD_RESOURCE
+from helpers import data
+
+
+def test_good_table_loads_with_schema_types(toy_package):
+    frame = data.load("toy_disposals")
+    assert list(frame.columns) == ["year", "value", "unit", "source", "locator", "quote"]
+    assert frame["value"].dtype == float
+    assert frame["year"].tolist() == [2023, 2024]
+    assert frame.loc[0, "quote"] is None
+
+
+def test_text_in_numeric_column(toy_package):
+    path = toy_package(GOOD_CSV.replace("2024,3.8", "2024,3.8trn"))
+    with pytest.raises(data.DataError) as err:
+        data.load("toy_disposals")
+    msg = str(err.value)
+    assert str(path) in msg and "line 3" in msg and "column 'value'" in msg and "type-error" in msg
+
+
+def test_missing_column(toy_package):
+    broken = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 2) for line in GOOD_CSV.splitlines())
+    toy_package(broken + "\n")
+    with pytest.raises(data.DataError, match=r"toy_disposals.csv.*'unit'"):
+        data.load("toy_disposals")
+
+
+def test_value_out_of_range(toy_package):
+    toy_package(GOOD_CSV.replace("2024,3.8", "2024,380"))
+    with pytest.raises(data.DataError, match=r"toy_disposals.csv, line 3, column 'value': constraint-error"):
+        data.load("toy_disposals")
+
+
+def test_unknown_unit_in_column(toy_package):
+    toy_package(GOOD_CSV.replace("3.8,CNY_trn", "3.8,trillion"))
+    with pytest.raises(data.DataError, match=r"line 3, column 'unit': unknown unit 'trillion'"):
+        data.load("toy_disposals")
+
+
+def test_unknown_unit_in_schema(toy_package):
+    res = json.loads(json.dumps(GOOD_RESOURCE))
+    res["schema"]["fields"][1]["unit"] = "furlongs"
+    toy_package(resource=res)
+    with pytest.raises(data.DataError, match=r"column 'value': schema declares unknown unit 'furlongs'"):
+        data.load("toy_disposals")
+
+
+def test_source_must_be_a_seed_file(toy_package):
+    toy_package(GOOD_CSV.replace("2024,3.8,CNY_trn,000_53446e2d23b336c6.txt", "2024,3.8,CNY_trn,blog.txt"))
+    with pytest.raises(data.DataError, match=r"line 3, column 'source': 'blog.txt' is not a file in seeds/"):
+        data.load("toy_disposals")
+
+
+def test_missing_required_value_and_duplicate_key(toy_package):
+    toy_package(GOOD_CSV.replace("2024,3.8", "2023,") )
+    with pytest.raises(data.DataError) as err:
+        data.load("toy_disposals")
+    assert "constraint-error" in str(err.value) or "primary-key" in str(err.value)
+
+
+def test_unknown_table_lists_known_ones(toy_package):
+    with pytest.raises(data.DataError, match="no table named 'nope'.*toy_disposals"):
+        data.load("nope")
+
+
+def test_malformed_descriptor(toy_package, tmp_path):
+    (tmp_path / "data" / "datapackage.json").write_text("{ not json")
+    with pytest.raises(data.DataError, match="datapackage.json: line 1"):
+        data.load("toy_disposals")
+
+
+def test_load_returns_independent_copies(toy_package):
+    a = data.load("toy_disposals")
+    a.loc[0, "value"] = -1
+    assert data.load("toy_disposals").loc[0, "value"] == pytest.approx(2.9)
+
+
+def test_validate_package_reports_undescribed_csv(toy_package, tmp_path):
+    (tmp_path / "data" / "stray.csv").write_text("a\n1\n")
+    problems = data.validate_package()
+    assert any("stray.csv: CSV not described" in p for p in problems)
+
+
+def test_citation_names_seed_and_locators(toy_package):
+    assert data.citation("toy_disposals") == "Sources: 000_53446e2d23b336c6.txt (para 2)"
+
+
+def test_real_package_is_valid():
+    """The project's own data/ passes every check (the build runs this too)."""
+    assert data.validate_package(data.PROJECT_ROOT / "data") == []
+
+
+def test_every_resource_cites_its_seeds():
+    pkg = data.package_descriptor(data.PROJECT_ROOT / "data")
+    for res in pkg["resources"]:
+        assert res.get("title"), res["name"]
+        assert res.get("sources"), f"{res['name']}: no sources"
+        for src in res["sources"]:
+            assert (data.PROJECT_ROOT / src["path"]).is_file(), f"{res['name']}: {src['path']}"
+        frame = pd.read_csv(data.PROJECT_ROOT / "data" / res["path"])
+        assert set(frame["source"]) <= {s["title"] for s in res["sources"]}, res["name"]

@@ -1,0 +1,62 @@
+import pandas as pd
+import pytest
+
+from helpers import ledger
+
+
+def make(published, recomputed, decimals=2, **kw):
+    base = dict(chapter="retail", source="002_618ba3871ebc0b54.txt", table="图表7", row="r", column="c",
+                published=published, recomputed=recomputed, unit="pct", decimals=decimals)
+    base.update(kw)
+    return ledger.Check(**base)
+
+
+def test_match_within_published_rounding():
+    assert make(1.52, 1.5249).status == "match"
+    assert make(1.52, 1.515).status == "match"
+    assert make(1.52, 1.5251).status == "mismatch"
+    assert make(3.8, 3.84, decimals=1).status == "match"
+    assert make(3.8, 3.86, decimals=1).status == "mismatch"
+    assert make(70000, 70400, decimals=0).status == "mismatch"
+
+
+def test_difference_sign_and_tolerance():
+    c = make(2.0, 2.5, decimals=0)
+    assert c.difference == pytest.approx(0.5)
+    assert c.tolerance == pytest.approx(0.5)
+    assert c.status == "match"
+
+
+def test_bad_checks_are_rejected():
+    with pytest.raises(Exception, match="unknown unit"):
+        make(1, 1, unit="percent")
+    with pytest.raises(ValueError, match="chapter"):
+        make(1, 1, chapter="misc")
+    with pytest.raises(ValueError, match="decimals"):
+        make(1, 1, decimals=-1)
+    with pytest.raises(ValueError, match="recomputed is missing"):
+        make(1, float("nan"))
+
+
+def test_frame_and_summary():
+    table = ledger.frame([make(1.0, 1.0), make(1.0, 2.0, note="typo in source")])
+    assert list(table.columns) == ledger.COLUMNS
+    assert table["status"].tolist() == ["match", "mismatch"]
+    s = ledger.summary(table)
+    assert s.loc[0, ["match", "mismatch", "total"]].tolist() == [1, 1, 2]
+
+
+def test_collect_gathers_every_chapter_module():
+    table = ledger.collect()
+    assert isinstance(table, pd.DataFrame)
+    assert set(table["chapter"]) <= set(ledger.CHAPTER_MODULES)
+    assert table["status"].isin(["match", "mismatch"]).all()
+    # a mismatch is a finding and must say why
+    mism = table[table["status"] == "mismatch"]
+    assert (mism["note"].str.len() > 0).all(), mism[["chapter", "table", "row", "column"]]
+
+
+def test_ledger_is_deterministic():
+    a = ledger.collect()
+    b = ledger.collect()
+    pd.testing.assert_frame_equal(a, b)

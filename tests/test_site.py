@@ -1,0 +1,166 @@
+"""The built site as a reader meets it: every page in headless Chromium, served on loopback.
+
+For every HTML page of ``_build/html``: no console error and no uncaught exception, no request
+leaving loopback, every chart container drawn (an SVG or canvas inside it). Internal links and
+anchors are checked from the HTML, and the downloads the book offers must exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+if not SITE.joinpath("index.html").exists():
+    pytest.skip("no built site: run `make book` first", allow_module_level=True)
+
+
+def site_pages() -> list[str]:
+    """Every page a reader can reach (Sphinx's generated index and search pages included)."""
+    return sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html") if "_static" not in p.parts)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_Quiet, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _is_local(url: str, base: str) -> bool:
+    return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
+
+
+@pytest.mark.parametrize("page_path", site_pages())
+def test_page_in_browser(page_path, server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+
+    def route(r):
+        if _is_local(r.request.url, server):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("requestfailed", lambda r: failed.append(r.url) if _is_local(r.url, server) else None)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(server + page_path, wait_until="load")
+    charts = page.locator(".vega-chart")
+    n = charts.count()
+    for i in range(n):
+        charts.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert not outside, f"{page_path}: requests leaving loopback: {outside}"
+    assert not failed, f"{page_path}: failed requests: {failed}"
+    assert not errors, f"{page_path}: {errors}"
+
+
+def test_landing_page_has_a_drawn_chart(server, browser):
+    page = browser.new_page()
+    page.goto(server + "index.html")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".vega-chart").count() >= 1
+    page.locator(".vega-chart svg").first.wait_for(timeout=15_000)
+    assert page.locator(".vega-chart svg .mark-rect path, .vega-chart svg .mark-rect").count() > 0
+    title = page.title()
+    page.close()
+    assert "bad-loan cycle" in title.lower()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        if tag in ("script", "link", "img") and (attrs.get("src") or attrs.get("href")):
+            self.hrefs.append(attrs.get("src") or attrs.get("href"))
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_internal_links_and_anchors_resolve():
+    broken = []
+    for rel in site_pages():
+        page = SITE / rel
+        for href in _parse(page).hrefs:
+            if urlparse(href).scheme or href.startswith(("mailto:", "//", "javascript:")):
+                continue
+            target, fragment = urldefrag(urljoin(rel, href))
+            target_path = SITE / unquote(target.split("?")[0]) if target else page
+            if target_path.is_dir():
+                target_path = target_path / "index.html"
+            if not target_path.exists():
+                broken.append(f"{rel}: {href} (no file)")
+            elif fragment and target_path.suffix == ".html" and unquote(fragment) not in _parse(target_path).ids:
+                broken.append(f"{rel}: {href} (no anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_no_remote_script_or_style_in_any_page():
+    pattern = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']https?://""")
+    offenders = [rel for rel in site_pages() if pattern.search((SITE / rel).read_text(encoding="utf-8"))]
+    assert not offenders
+
+
+def test_vega_bundle_shipped_once_not_inlined():
+    bundle = SITE / "_static" / "vega-bundle.js"
+    assert bundle.stat().st_size > 100_000
+    for rel in site_pages():
+        text = (SITE / rel).read_text(encoding="utf-8")
+        assert "window.vegaEmbed=" not in text, f"{rel} inlines the vega bundle"
