@@ -1,0 +1,166 @@
+"""The build pipeline on a scratch copy of the project: what `make book` promises.
+
+* a page whose inputs did not change is not executed again; touching a helper re-executes;
+* a page that raises stops the build, naming the page, the cell and the error;
+* a broken CSV stops the build before anything runs, naming file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.build
+
+FRONT = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+GOOD_PAGE = FRONT + """
+# A page
+
+```{code-cell} ipython3
+:tags: [parameters]
+x = 2
+```
+
+```{code-cell} ipython3
+print(x * 21)
+```
+"""
+
+BAD_PAGE = FRONT + """
+# A failing page
+
+```{code-cell} ipython3
+:tags: [parameters]
+x = 2
+```
+
+```{code-cell} ipython3
+y = x + 1
+```
+
+```{code-cell} ipython3
+# the third code cell raises
+raise ValueError("deliberate failure")
+```
+"""
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A minimal project: the real helpers, data, seeds and lock, and a one-page toc."""
+    for name in ("src", "data", "seeds"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "_incoming"))
+    shutil.copy(ROOT / "requirements.lock", tmp_path / "requirements.lock")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "good.md").write_text(GOOD_PAGE)
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: chapters/good\n")
+    return tmp_path
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(project / "src"))
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.build", *args], cwd=project, env=env,
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_unchanged_page_is_not_executed_again(scratch):
+    first = run_build(scratch, "execute")
+    assert first.returncode == 0, first.stderr
+    assert "executing 1 page(s): chapters/good" in first.stdout
+    executed = scratch / "_build" / "executed" / "chapters" / "good.ipynb"
+    assert "42" in executed.read_text()
+
+    second = run_build(scratch, "execute")
+    assert second.returncode == 0, second.stderr
+    assert "executing" not in second.stdout
+    assert "unchanged, not executed again: chapters/good" in second.stdout
+
+    helper = scratch / "src" / "helpers" / "units.py"
+    helper.write_text(helper.read_text() + "\n# a change in a helper invalidates every page\n")
+    third = run_build(scratch, "execute")
+    assert "executing 1 page(s): chapters/good" in third.stdout, third.stdout
+
+
+def test_failing_page_names_page_and_cell(scratch):
+    (scratch / "chapters" / "bad.md").write_text(BAD_PAGE)
+    (scratch / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/good\nchapters:\n  - file: chapters/bad\n"
+    )
+    result = run_build(scratch, "execute")
+    assert result.returncode == 1
+    err = result.stderr
+    assert "BUILD FAILED" in err
+    assert "chapters/bad.md: code cell 3 of 3 failed" in err
+    assert 'raise ValueError("deliberate failure")' in err
+    assert "ValueError: deliberate failure" in err
+    assert not (scratch / "_build" / "executed" / "chapters" / "bad.ipynb").exists()
+    assert (scratch / "_build" / "failed" / "bad.ipynb").exists()
+
+
+def test_broken_csv_stops_the_build_naming_file_line_and_column(scratch):
+    data = scratch / "data"
+    target = sorted(p for p in data.glob("*.csv"))[0]
+    lines = target.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    # put text where the schema wants a number, in the first numeric column, on line 2
+    import json
+
+    res = next(r for r in json.loads((data / "datapackage.json").read_text())["resources"]
+               if r["path"] == target.name)
+    numeric = next(f["name"] for f in res["schema"]["fields"] if f["type"] in ("number", "integer"))
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    col = rows[0].index(numeric)
+    rows[1][col] = "not-a-number"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    target.write_text(buf.getvalue(), encoding="utf-8")
+    assert header  # the file had a header
+
+    result = run_build(scratch, "book")
+    assert result.returncode == 1
+    assert f"{target}, line 2, column '{numeric}': type-error: value 'not-a-number'" in result.stderr
+    assert "executing" not in result.stdout, "nothing may run after a data error"
+
+
+def test_bad_parameter_stops_a_page(scratch):
+    page = FRONT + """
+```{code-cell} ipython3
+:tags: [parameters]
+decline = 0.2
+```
+
+```{code-cell} ipython3
+from helpers.params import check_range
+check_range("decline", decline, 0, 0.9)
+```
+"""
+    (scratch / "chapters" / "good.md").write_text(page)
+    ok = run_build(scratch, "run", "chapters/good.md", "--output", str(scratch / "out.ipynb"))
+    assert ok.returncode == 0, ok.stderr
+    bad = run_build(scratch, "run", "chapters/good.md", "-p", "decline", "1.5",
+                    "--output", str(scratch / "out.ipynb"))
+    assert bad.returncode == 1
+    assert "ParameterError: parameter 'decline' = 1.5 is out of range" in bad.stderr
