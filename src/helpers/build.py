@@ -309,6 +309,7 @@ def stage() -> Path:
     wanted[SOURCE / "_static" / "vega-bundle.js"] = bundle
     table = ledger.collect()
     wanted[SOURCE / "generated" / "ledger.csv"] = table.to_csv(index=False, float_format="%.10g").encode()
+    wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     for dst, src in wanted.items():
         if isinstance(src, bytes):
             _sync_file(None, dst, src)
@@ -320,6 +321,35 @@ def stage() -> Path:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return SOURCE
+
+
+REPORTED_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "papermill", "jupytext", "nbval", "pandas",
+                     "numpy", "altair", "vl-convert-python", "frictionless", "playwright"]
+
+
+def execution_report() -> str:
+    """Markdown for the execution-report page: each page's last run, and package versions."""
+    from importlib import metadata
+
+    log_path = EXECUTED / "execution-log.json"
+    log = json.loads(log_path.read_text()) if log_path.exists() else {}
+    lines = ["| page | last executed (UTC) | seconds | parameters |", "|---|---|---|---|"]
+    for page in pages():
+        if not page.notebook:
+            continue
+        rel = str(page.path.relative_to(ROOT))
+        rec = log.get(rel, {})
+        params = json.dumps(rec.get("parameters", {}), sort_keys=True) if rec.get("parameters") else "defaults"
+        lines.append(f"| {{doc}}`/{page.docname}` | {rec.get('finished', 'not run')} | "
+                     f"{rec.get('seconds', '')} | {params} |")
+    lines += ["", f"Python {sys.version.split()[0]}. Main packages (all pinned in `requirements.lock`):", "",
+              "| package | version |", "|---|---|"]
+    for name in REPORTED_PACKAGES:
+        try:
+            lines.append(f"| {name} | {metadata.version(name)} |")
+        except metadata.PackageNotFoundError:
+            lines.append(f"| {name} | not installed |")
+    return "\n".join(lines) + "\n"
 
 
 def build_site(strict: bool = True) -> Path:

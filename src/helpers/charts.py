@@ -105,6 +105,8 @@ def chart_html(spec: dict) -> str:
         '    el.textContent = "This chart needs the book\'s vega-bundle.js, which did not load.";\n'
         "    return;\n  }\n"
         f"  vegaEmbed(el, {safe_spec}, {options})"
+        '.then(function () { var s = el.querySelector("summary");'
+        ' if (s) { s.setAttribute("aria-label", "Chart actions: save as SVG or PNG"); } })'
         '.catch(function (err) { el.textContent = "Chart error: " + err; console.error(err); });\n'
         "})();\n</script>"
     )

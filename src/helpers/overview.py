@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, units
+from . import data, disposals, units
 
 HEADLINE_COLUMNS = ["topic", "figure", "value", "unit", "period", "source", "locator"]
 
@@ -36,28 +36,6 @@ def ratio(numerator: float, denominator: float) -> float:
     if denominator <= 0:
         raise ValueError(f"ratio(): denominator must be positive, got {denominator!r}")
     return numerator / denominator
-
-
-def implied_loan_book(npl_balance: float, npl_ratio_pct: float) -> float:
-    """Loans outstanding implied by an NPL balance and an NPL ratio (same money unit as the balance).
-
-    ``loans = npl_balance / (npl_ratio_pct / 100)``
-    """
-    if npl_balance < 0:
-        raise ValueError(f"npl_balance must be non-negative, got {npl_balance!r}")
-    if not 0 < npl_ratio_pct <= 100:
-        raise ValueError(f"npl_ratio_pct must lie in (0, 100], got {npl_ratio_pct!r}")
-    return npl_balance / (npl_ratio_pct / 100)
-
-
-def npl_at_ratio(npl_balance: float, official_ratio_pct: float, other_ratio_pct: float) -> float:
-    """NPL balance if the same loan book had ``other_ratio_pct`` bad loans.
-
-    ``npl_other = implied_loan_book(npl_balance, official_ratio_pct) * other_ratio_pct / 100``
-    """
-    if not 0 <= other_ratio_pct <= 100:
-        raise ValueError(f"other_ratio_pct must lie in [0, 100], got {other_ratio_pct!r}")
-    return implied_loan_book(npl_balance, official_ratio_pct) * other_ratio_pct / 100
 
 
 def _row(topic: str, figure: str, row: pd.Series, period: str | None = None) -> dict:
@@ -120,6 +98,8 @@ def headline_figures() -> pd.DataFrame:
 def derived_figures(alternative_npl_ratio_pct: float | None = None) -> dict[str, float]:
     """The few numbers the landing page derives, each from :func:`headline_rows` values.
 
+    The NPL arithmetic is :func:`helpers.disposals.hidden_npl_gap`.
+
     * ``loan_book_trn``: loans implied by the official NPL balance and ratio, in CNY trn;
     * ``npl_at_alternative_trn``: NPL balance at the alternative ratio (default: the estimate);
     * ``hidden_npl_trn``: the difference between the two NPL balances;
@@ -129,14 +109,14 @@ def derived_figures(alternative_npl_ratio_pct: float | None = None) -> dict[str,
     balance_trn = units.convert(r["npl_balance"]["value"], r["npl_balance"]["unit"], "CNY_trn")
     official = r["npl_ratio"]["value"]
     alternative = r["npl_estimate"]["value"] if alternative_npl_ratio_pct is None else alternative_npl_ratio_pct
-    at_alt = npl_at_ratio(balance_trn, official, alternative)
+    gap = disposals.hidden_npl_gap(balance_trn, official, alternative)
     homes = units.convert(r["bank_homes"]["value"], r["bank_homes"]["unit"], "homes")
     shanghai = units.convert(r["shanghai_sales"]["value"], r["shanghai_sales"]["unit"], "homes")
     figures = {
-        "loan_book_trn": implied_loan_book(balance_trn, official),
+        "loan_book_trn": gap["loans"],
         "alternative_ratio_pct": alternative,
-        "npl_at_alternative_trn": at_alt,
-        "hidden_npl_trn": at_alt - balance_trn,
+        "npl_at_alternative_trn": gap["npl_test"],
+        "hidden_npl_trn": gap["gap"],
         "homes_vs_shanghai": ratio(homes, shanghai),
         "bank_homes": homes,
         "shanghai_homes": shanghai,
