@@ -44,7 +44,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 test: book chromium
-	$(PY) -m pytest tests _build/executed/chapters --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(PY) -m pytest tests _build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not browser and not notebook and not build" -p no:cacheprovider

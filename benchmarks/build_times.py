@@ -77,9 +77,15 @@ def page_sizes() -> list[dict]:
                 assets.add(path)
         bundle = (SITE / BUNDLE).resolve()
         other = sum(p.stat().st_size for p in assets if p != bundle)
-        rows.append({"page": rel, "html_bytes": page.stat().st_size, "assets_bytes": other,
-                     "total_without_bundle": page.stat().st_size + other,
-                     "loads_vega_bundle": bundle in assets})
+        rows.append(
+            {
+                "page": rel,
+                "html_bytes": page.stat().st_size,
+                "assets_bytes": other,
+                "total_without_bundle": page.stat().st_size + other,
+                "loads_vega_bundle": bundle in assets,
+            }
+        )
     return rows
 
 
@@ -107,22 +113,34 @@ def main() -> None:
     bundle_bytes = (SITE / BUNDLE).stat().st_size
     result = {
         "machine": f"{platform.machine()}, {platform.python_version()}, {__import__('os').cpu_count()} cores",
-        "cold_seconds": round(cold, 1), "cold_executed": executed_pages(cold_log),
+        "cold_seconds": round(cold, 1),
+        "cold_executed": executed_pages(cold_log),
         "fresh_venv": args.fresh_venv,
-        "nochange_seconds": round(nochange, 1), "nochange_executed": executed_pages(nochange_log),
-        "one_chapter_seconds": round(one, 1), "one_chapter": args.chapter,
+        "nochange_seconds": round(nochange, 1),
+        "nochange_executed": executed_pages(nochange_log),
+        "one_chapter_seconds": round(one, 1),
+        "one_chapter": args.chapter,
         "one_chapter_executed": executed_pages(one_log),
-        "vega_bundle_bytes": bundle_bytes, "pages": sizes,
+        "vega_bundle_bytes": bundle_bytes,
+        "pages": sizes,
     }
     (ROOT / "_build" / "benchmark.json").write_text(json.dumps(result, indent=1))
 
     largest = max(sizes, key=lambda r: r["total_without_bundle"])
     print("| measure | value |\n|---|---|")
-    print(f"| cold `make book`{' (new venv)' if args.fresh_venv else ''} | {cold:.1f} s, executed {len(result['cold_executed'])} pages |")
-    print(f"| no-change rebuild | {nochange:.1f} s ({100 * nochange / cold:.0f} % of cold), executed {len(result['nochange_executed'])} pages |")
-    print(f"| one chapter touched ({args.chapter}) | {one:.1f} s, executed: {', '.join(result['one_chapter_executed']) or 'none'} |")
+    print(
+        f"| cold `make book`{' (new venv)' if args.fresh_venv else ''} | {cold:.1f} s, executed {len(result['cold_executed'])} pages |"
+    )
+    print(
+        f"| no-change rebuild | {nochange:.1f} s ({100 * nochange / cold:.0f} % of cold), executed {len(result['nochange_executed'])} pages |"
+    )
+    print(
+        f"| one chapter touched ({args.chapter}) | {one:.1f} s, executed: {', '.join(result['one_chapter_executed']) or 'none'} |"
+    )
     print(f"| vega bundle (once per site) | {bundle_bytes / 1e6:.2f} MB |")
-    print(f"| largest page without the bundle ({largest['page']}) | {largest['total_without_bundle'] / 1e6:.2f} MB |")
+    print(
+        f"| largest page without the bundle ({largest['page']}) | {largest['total_without_bundle'] / 1e6:.2f} MB |"
+    )
     print("\n| page | HTML | HTML + assets (bundle excluded) |\n|---|---|---|")
     for r in sizes:
         print(f"| {r['page']} | {r['html_bytes'] / 1e3:.0f} kB | {r['total_without_bundle'] / 1e3:.0f} kB |")

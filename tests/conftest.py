@@ -1,7 +1,6 @@
 """Shared fixtures: a scratch data package for validation tests."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,11 @@ GOOD_RESOURCE = {
     "schema": {
         "fields": [
             {"name": "year", "type": "year", "constraints": {"required": True}},
-            {"name": "value", "type": "number", "constraints": {"required": True, "minimum": 0, "maximum": 100}},
+            {
+                "name": "value",
+                "type": "number",
+                "constraints": {"required": True, "minimum": 0, "maximum": 100},
+            },
             {"name": "unit", "type": "string", "constraints": {"required": True}},
             {"name": "source", "type": "string", "constraints": {"required": True}},
             {"name": "locator", "type": "string", "constraints": {"required": True}},

@@ -31,7 +31,9 @@ kernelspec:
 ---
 """
 
-GOOD_PAGE = FRONT + """
+GOOD_PAGE = (
+    FRONT
+    + """
 # A page
 
 ```{code-cell} ipython3
@@ -43,8 +45,11 @@ x = 2
 print(x * 21)
 ```
 """
+)
 
-BAD_PAGE = FRONT + """
+BAD_PAGE = (
+    FRONT
+    + """
 # A failing page
 
 ```{code-cell} ipython3
@@ -61,13 +66,16 @@ y = x + 1
 raise ValueError("deliberate failure")
 ```
 """
+)
 
 
 @pytest.fixture
 def scratch(tmp_path):
     """A minimal project: the real helpers, data, seeds and lock, and a one-page toc."""
     for name in ("src", "data", "seeds"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "_incoming"))
+        shutil.copytree(
+            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "_incoming")
+        )
     shutil.copy(ROOT / "requirements.lock", tmp_path / "requirements.lock")
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "good.md").write_text(GOOD_PAGE)
@@ -78,8 +86,12 @@ def scratch(tmp_path):
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(project / "src"))
     return subprocess.run(
-        [sys.executable, "-m", "helpers.build", *args], cwd=project, env=env,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "helpers.build", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -125,8 +137,11 @@ def test_broken_csv_stops_the_build_naming_file_line_and_column(scratch):
     # put text where the schema wants a number, in the first numeric column, on line 2
     import json
 
-    res = next(r for r in json.loads((data / "datapackage.json").read_text())["resources"]
-               if r["path"] == target.name)
+    res = next(
+        r
+        for r in json.loads((data / "datapackage.json").read_text())["resources"]
+        if r["path"] == target.name
+    )
     numeric = next(f["name"] for f in res["schema"]["fields"] if f["type"] in ("number", "integer"))
     import csv
     import io
@@ -146,7 +161,9 @@ def test_broken_csv_stops_the_build_naming_file_line_and_column(scratch):
 
 
 def test_bad_parameter_stops_a_page(scratch):
-    page = FRONT + """
+    page = (
+        FRONT
+        + """
 ```{code-cell} ipython3
 :tags: [parameters]
 decline = 0.2
@@ -157,10 +174,12 @@ from helpers.params import check_range
 check_range("decline", decline, 0, 0.9)
 ```
 """
+    )
     (scratch / "chapters" / "good.md").write_text(page)
     ok = run_build(scratch, "run", "chapters/good.md", "--output", str(scratch / "out.ipynb"))
     assert ok.returncode == 0, ok.stderr
-    bad = run_build(scratch, "run", "chapters/good.md", "-p", "decline", "1.5",
-                    "--output", str(scratch / "out.ipynb"))
+    bad = run_build(
+        scratch, "run", "chapters/good.md", "-p", "decline", "1.5", "--output", str(scratch / "out.ipynb")
+    )
     assert bad.returncode == 1
     assert "ParameterError: parameter 'decline' = 1.5 is out of range" in bad.stderr

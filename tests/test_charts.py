@@ -9,7 +9,11 @@ from helpers import charts
 
 
 def toy_chart():
-    return alt.Chart(pd.DataFrame({"year": [2023, 2024], "v": [2.9, 3.8]})).mark_bar().encode(x="year:O", y="v:Q")
+    return (
+        alt.Chart(pd.DataFrame({"year": [2023, 2024], "v": [2.9, 3.8]}))
+        .mark_bar()
+        .encode(x="year:O", y="v:Q")
+    )
 
 
 def test_finish_adds_source_line_and_description():

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import GOOD_CSV, GOOD_RESOURCE
+
 from helpers import data
 
 
@@ -26,7 +26,9 @@ def test_text_in_numeric_column(toy_package):
 
 
 def test_missing_column(toy_package):
-    broken = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 2) for line in GOOD_CSV.splitlines())
+    broken = "\n".join(
+        ",".join(c for i, c in enumerate(line.split(",")) if i != 2) for line in GOOD_CSV.splitlines()
+    )
     toy_package(broken + "\n")
     with pytest.raises(data.DataError, match=r"toy_disposals.csv.*'unit'"):
         data.load("toy_disposals")
@@ -59,7 +61,7 @@ def test_source_must_be_a_seed_file(toy_package):
 
 
 def test_missing_required_value_and_duplicate_key(toy_package):
-    toy_package(GOOD_CSV.replace("2024,3.8", "2023,") )
+    toy_package(GOOD_CSV.replace("2024,3.8", "2023,"))
     with pytest.raises(data.DataError) as err:
         data.load("toy_disposals")
     assert "constraint-error" in str(err.value) or "primary-key" in str(err.value)

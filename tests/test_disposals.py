@@ -5,13 +5,20 @@ import math
 
 import pytest
 
-from helpers import data, disposals as m
+from helpers import data
+from helpers import disposals as m
 from helpers.ledger import Check, frame
 
 ROOT_SEEDS = data.seeds_dir()
 NPL_TABLES = [
-    "npl_banking_system", "npl_disposals", "npl_bank_home_sales", "npl_market_context",
-    "npl_transfers", "npl_packages", "npl_collateral_examples", "npl_source_differences",
+    "npl_banking_system",
+    "npl_disposals",
+    "npl_bank_home_sales",
+    "npl_market_context",
+    "npl_transfers",
+    "npl_packages",
+    "npl_collateral_examples",
+    "npl_source_differences",
 ]
 
 
@@ -29,9 +36,17 @@ def test_discount_decreases_with_price():
     assert values == sorted(values, reverse=True)
 
 
-@pytest.mark.parametrize("price, market, arg", [(-1, 100, "price"), (10, 0, "market_value"),
-                                                (10, -5, "market_value"), (True, 100, "price"),
-                                                ("10", 100, "price"), (float("nan"), 100, "price")])
+@pytest.mark.parametrize(
+    "price, market, arg",
+    [
+        (-1, 100, "price"),
+        (10, 0, "market_value"),
+        (10, -5, "market_value"),
+        (True, 100, "price"),
+        ("10", 100, "price"),
+        (float("nan"), 100, "price"),
+    ],
+)
 def test_discount_rejects_bad_input(price, market, arg):
     with pytest.raises(ValueError, match=arg):
         m.discount_pct(price, market)
@@ -73,17 +88,22 @@ def test_day_of_year_and_prorate():
     assert m.day_of_year(dt.date(2024, 12, 31)) == 366
     assert m.days_in_year(2024) == 366 and m.days_in_year(2025) == 365 and m.days_in_year(1900) == 365
     # 1166 * 365 / 318
-    assert m.prorate_count(1166, dt.date(2025, 11, 14), dt.date(2025, 12, 31)) == pytest.approx(1338.3333333, abs=1e-6)
+    assert m.prorate_count(1166, dt.date(2025, 11, 14), dt.date(2025, 12, 31)) == pytest.approx(
+        1338.3333333, abs=1e-6
+    )
     assert m.prorate_count(1166, dt.date(2025, 11, 14), dt.date(2025, 11, 14)) == pytest.approx(1166)
     later = [m.prorate_count(100, dt.date(2025, 6, 30), dt.date(2025, mo, 1)) for mo in (7, 9, 12)]
     assert later == sorted(later)
 
 
-@pytest.mark.parametrize("as_of, to, msg", [
-    (dt.date(2025, 11, 14), dt.date(2025, 11, 13), "before"),
-    (dt.date(2025, 11, 14), dt.date(2026, 1, 1), "same year"),
-    ("2025-11-14", dt.date(2025, 12, 31), "datetime.date"),
-])
+@pytest.mark.parametrize(
+    "as_of, to, msg",
+    [
+        (dt.date(2025, 11, 14), dt.date(2025, 11, 13), "before"),
+        (dt.date(2025, 11, 14), dt.date(2026, 1, 1), "same year"),
+        ("2025-11-14", dt.date(2025, 12, 31), "datetime.date"),
+    ],
+)
 def test_prorate_rejects(as_of, to, msg):
     with pytest.raises(ValueError, match=msg):
         m.prorate_count(1166, as_of, to)
@@ -218,16 +238,30 @@ def test_rural_share():
 
 def test_claim_verdicts_in_order():
     assert list(m.claim_tests()["verdict"]) == [
-        "holds", "fails", "holds", "fails", "holds", "untestable", "fails", "holds", "odd wording",
-        "untestable", "untestable",
+        "holds",
+        "fails",
+        "holds",
+        "fails",
+        "holds",
+        "untestable",
+        "fails",
+        "holds",
+        "odd wording",
+        "untestable",
+        "untestable",
     ]
 
 
 def test_charts_carry_source_and_description():
     from helpers import disposals_charts as c
 
-    figures = [c.disposals_chart(), c.homes_chart(), c.hidden_npl_chart(5.0),
-               c.pace_chart(dt.date(2025, 12, 31)), c.guangzhou_chart()]
+    figures = [
+        c.disposals_chart(),
+        c.homes_chart(),
+        c.hidden_npl_chart(5.0),
+        c.pace_chart(dt.date(2025, 12, 31)),
+        c.guangzhou_chart(),
+    ]
     for fig in figures:
         spec = fig.to_dict()
         text = spec["title"]["text"]

@@ -1,6 +1,5 @@
 """Tests for helpers.housing: indicator functions, the housing_ data, and the ledger checks."""
 
-import math
 import sys
 from pathlib import Path
 
@@ -27,11 +26,17 @@ def test_rent_to_price_route_agrees_with_price_rent_route():
     assert via_ratio == pytest.approx(direct) == pytest.approx(50.0)
 
 
-@pytest.mark.parametrize("price, rent, arg", [
-    (0, 1000, "price_per_m2"), (-5, 1000, "price_per_m2"),
-    (50_000, 0, "annual_rent_per_m2"), (50_000, -1, "annual_rent_per_m2"),
-    (float("nan"), 1000, "price_per_m2"), ("50000", 1000, "price_per_m2"),
-])
+@pytest.mark.parametrize(
+    "price, rent, arg",
+    [
+        (0, 1000, "price_per_m2"),
+        (-5, 1000, "price_per_m2"),
+        (50_000, 0, "annual_rent_per_m2"),
+        (50_000, -1, "annual_rent_per_m2"),
+        (float("nan"), 1000, "price_per_m2"),
+        ("50000", 1000, "price_per_m2"),
+    ],
+)
 def test_rent_capitalisation_rejects_bad_input(price, rent, arg):
     with pytest.raises(ValueError, match=arg):
         h.rent_capitalisation(price, rent)
@@ -133,11 +138,22 @@ def test_months_inclusive_and_climate_band():
 SEEDS = ROOT / "seeds"
 
 
-@pytest.mark.parametrize("name", [
-    "housing_70city_prices", "housing_land", "housing_70city_falling", "housing_sales", "housing_supply",
-    "housing_climate_index", "housing_inventory", "housing_rents", "housing_rent_capitalisation",
-    "housing_indicator_definitions", "housing_samples",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "housing_70city_prices",
+        "housing_land",
+        "housing_70city_falling",
+        "housing_sales",
+        "housing_supply",
+        "housing_climate_index",
+        "housing_inventory",
+        "housing_rents",
+        "housing_rent_capitalisation",
+        "housing_indicator_definitions",
+        "housing_samples",
+    ],
+)
 def test_quotes_are_verbatim_in_their_seed(name):
     frame = h.load(name)
     for _, row in frame.iterrows():

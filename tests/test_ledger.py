@@ -5,8 +5,17 @@ from helpers import ledger
 
 
 def make(published, recomputed, decimals=2, **kw):
-    base = dict(chapter="retail", source="002_618ba3871ebc0b54.txt", table="图表7", row="r", column="c",
-                published=published, recomputed=recomputed, unit="pct", decimals=decimals)
+    base = dict(
+        chapter="retail",
+        source="002_618ba3871ebc0b54.txt",
+        table="图表7",
+        row="r",
+        column="c",
+        published=published,
+        recomputed=recomputed,
+        unit="pct",
+        decimals=decimals,
+    )
     base.update(kw)
     return ledger.Check(**base)
 

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,9 @@ pytestmark = pytest.mark.notebook
 @pytest.mark.skipif(not (EXECUTED / "overview.ipynb").exists(), reason="run `make book` first")
 def test_nbval_fails_when_a_checked_output_changes(tmp_path):
     nb = json.loads((EXECUTED / "overview.ipynb").read_text())
-    checked = [c for c in nb["cells"] if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    checked = [
+        c for c in nb["cells"] if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in "".join(c["source"])
+    ]
     assert checked, "the overview marks its headline table for nbval"
     output = next(o for o in checked[0]["outputs"] if "data" in o)
     text = "".join(output["data"]["text/plain"])
@@ -27,9 +28,25 @@ def test_nbval_fails_when_a_checked_output_changes(tmp_path):
     target.write_text(json.dumps(nb))
     env = dict(os.environ, BOOK_BUILD="1")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(target), "--nbval-lax", "-p", "no:cacheprovider", "-q",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "--rootdir", str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(target),
+            "--nbval-lax",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval_sanitize.cfg"),
+            "--rootdir",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode != 0, result.stdout[-2000:]
     assert "1.62" in result.stdout or "mismatch" in result.stdout.lower()

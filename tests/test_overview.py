@@ -17,7 +17,9 @@ def test_derived_figures_follow_from_the_loaded_values():
     d = overview.derived_figures()
     balance, ratio = rows["npl_balance"]["value"], rows["npl_ratio"]["value"]
     assert d["loan_book_trn"] == pytest.approx(balance / ratio * 100)
-    assert d["npl_at_alternative_trn"] == pytest.approx(d["loan_book_trn"] * rows["npl_estimate"]["value"] / 100)
+    assert d["npl_at_alternative_trn"] == pytest.approx(
+        d["loan_book_trn"] * rows["npl_estimate"]["value"] / 100
+    )
     assert d["hidden_npl_trn"] == pytest.approx(d["npl_at_alternative_trn"] - balance)
     assert d["homes_vs_shanghai"] == pytest.approx(d["bank_homes"] / d["shanghai_homes"])
     assert d["bank_homes"] > 10_000  # converted from 万套, not left at 7
@@ -27,7 +29,9 @@ def test_alternative_ratio_parameter_moves_the_gap():
     low = overview.derived_figures(2.0)
     high = overview.derived_figures(10.0)
     assert high["hidden_npl_trn"] > low["hidden_npl_trn"]
-    assert overview.derived_figures(overview.headline_rows()["npl_ratio"]["value"])["hidden_npl_trn"] == pytest.approx(0)
+    assert overview.derived_figures(overview.headline_rows()["npl_ratio"]["value"])[
+        "hidden_npl_trn"
+    ] == pytest.approx(0)
 
 
 def test_pick_fails_loudly():

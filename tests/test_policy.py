@@ -52,8 +52,8 @@ def test_annuity_balance_ends_at_zero_and_starts_at_principal():
 
 def test_equal_principal_hand_values():
     ep = equal_principal_payments(120_000, 12.0, 1)
-    assert ep["first"] == pytest.approx(11_200.0)        # 10,000 + 1 % of 120,000
-    assert ep["last"] == pytest.approx(10_100.0)         # 10,000 * 1.01
+    assert ep["first"] == pytest.approx(11_200.0)  # 10,000 + 1 % of 120,000
+    assert ep["last"] == pytest.approx(10_100.0)  # 10,000 * 1.01
     assert ep["total_interest"] == pytest.approx(7_800.0)  # 1,200 * 13 / 2
 
 
@@ -61,14 +61,17 @@ def test_equal_principal_costs_less_interest_than_annuity():
     assert equal_principal_payments(1e6, 3.59, 30)["total_interest"] < annuity_total_interest(1e6, 3.59, 30)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    (dict(principal=-1, rate_pct=3, years=30), "principal"),
-    (dict(principal=0, rate_pct=3, years=30), "principal"),
-    (dict(principal=1e6, rate_pct=-0.1, years=30), "rate_pct"),
-    (dict(principal=1e6, rate_pct=3, years=0), "years"),
-    (dict(principal=1e6, rate_pct=3, years=10.05), "years"),
-    (dict(principal=float("nan"), rate_pct=3, years=30), "principal"),
-])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        (dict(principal=-1, rate_pct=3, years=30), "principal"),
+        (dict(principal=0, rate_pct=3, years=30), "principal"),
+        (dict(principal=1e6, rate_pct=-0.1, years=30), "rate_pct"),
+        (dict(principal=1e6, rate_pct=3, years=0), "years"),
+        (dict(principal=1e6, rate_pct=3, years=10.05), "years"),
+        (dict(principal=float("nan"), rate_pct=3, years=30), "principal"),
+    ],
+)
 def test_annuity_rejects_bad_input(kwargs, word):
     with pytest.raises(ValueError, match=word):
         annuity_payment(**kwargs)
@@ -112,7 +115,9 @@ def test_budget_cost_one_point_one_year_just_under_one_percent():
     assert subsidy_budget_cost(1.0, 3.59, 30, 1.0, 1.0, 5) > 4 * cost
     assert subsidy_budget_cost(1.0, 3.59, 30, 0.0, 1.0, 5) == 0.0
     # a subsidy longer than the loan stops at the end of the loan
-    assert subsidy_budget_cost(1.0, 3.59, 10, 1.0, 1.0, 40) == pytest.approx(subsidy_budget_cost(1.0, 3.59, 10, 1.0, 1.0, 10))
+    assert subsidy_budget_cost(1.0, 3.59, 10, 1.0, 1.0, 40) == pytest.approx(
+        subsidy_budget_cost(1.0, 3.59, 10, 1.0, 1.0, 10)
+    )
 
 
 # ------------------------------------------------------------------ business-loan switch
@@ -133,11 +138,11 @@ def test_switch_first_year():
 
 
 def test_renewal_gap_hand_values():
-    assert renewal_gap(70, 100, 0.20, 0.70) == pytest.approx(14.0)          # 70 - 0.7*80
+    assert renewal_gap(70, 100, 0.20, 0.70) == pytest.approx(14.0)  # 70 - 0.7*80
     assert renewal_gap(70, 100, 0.20, 0.70, 0.10) == pytest.approx(70 - 0.7 * 80 * 0.9)
-    assert renewal_gap(100, 100, 0.0, 1.0) == 0.0                            # 100 % LTV, no fall
+    assert renewal_gap(100, 100, 0.0, 1.0) == 0.0  # 100 % LTV, no fall
     assert renewal_gap(100, 100, 0.3, 1.0) == pytest.approx(30.0)
-    assert renewal_gap(50, 100, 0.2, 0.7) == 0.0                             # room absorbs the fall
+    assert renewal_gap(50, 100, 0.2, 0.7) == 0.0  # room absorbs the fall
 
 
 def test_renewal_gap_monotone_in_fall_and_haircut():
@@ -146,13 +151,16 @@ def test_renewal_gap_monotone_in_fall_and_haircut():
     assert renewal_gap(70, 100, 0.2, 0.7, 0.2) > renewal_gap(70, 100, 0.2, 0.7, 0.1)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    (dict(loan=70, original_value=100, price_fall=1.2, renewal_ltv=0.7), "price_fall"),
-    (dict(loan=70, original_value=100, price_fall=0.2, renewal_ltv=1.01), "renewal_ltv"),
-    (dict(loan=-1, original_value=100, price_fall=0.2, renewal_ltv=0.7), "loan"),
-    (dict(loan=70, original_value=0, price_fall=0.2, renewal_ltv=0.7), "original_value"),
-    (dict(loan=70, original_value=100, price_fall=0.2, renewal_ltv=0.7, haircut=-0.1), "haircut"),
-])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        (dict(loan=70, original_value=100, price_fall=1.2, renewal_ltv=0.7), "price_fall"),
+        (dict(loan=70, original_value=100, price_fall=0.2, renewal_ltv=1.01), "renewal_ltv"),
+        (dict(loan=-1, original_value=100, price_fall=0.2, renewal_ltv=0.7), "loan"),
+        (dict(loan=70, original_value=0, price_fall=0.2, renewal_ltv=0.7), "original_value"),
+        (dict(loan=70, original_value=100, price_fall=0.2, renewal_ltv=0.7, haircut=-0.1), "haircut"),
+    ],
+)
 def test_renewal_gap_rejects_bad_input(kwargs, word):
     with pytest.raises(ValueError, match=word):
         renewal_gap(**kwargs)
@@ -220,7 +228,9 @@ def test_ledger_checks_are_policy_checks_with_known_mismatches():
     assert len(checks) >= 20
     assert all(c.chapter == "policy" for c in checks)
     table = ledger.frame(checks)
-    mismatched = set(zip(table.loc[table.status == "mismatch", "table"], table.loc[table.status == "mismatch", "column"]))
+    mismatched = set(
+        zip(table.loc[table.status == "mismatch", "table"], table.loc[table.status == "mismatch", "column"])
+    )
     assert mismatched == {
         ("§二(二)", "q/q growth 2024Q1 (%)"),
         ("§二(二)", "y/y change (%)"),

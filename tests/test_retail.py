@@ -1,13 +1,10 @@
 """Unit tests for the retail chapter's models (hand-computed values, edge cases, monotonicity)."""
 
-import math
-
 import pytest
 
 from helpers import ledger, retail
 from helpers import retail_mortgage as rm
 from helpers import retail_stress as rs
-
 
 # ---------------------------------------------------------------- model 1: cohort
 
@@ -161,9 +158,17 @@ def test_run_reproduces_exact_stress_cells():
 
 def test_harsher_scenario_moves_results_the_right_way():
     base = retail.run(retail.scenario())
-    harsh = retail.run(retail.scenario(price_decline_pct=50, extra_decline_2027_pct=30, final_mortgage_npl_pct=3,
-                                       exposure_years=4, card_uplift_pct=50, business_multiplier=1.5,
-                                       consumer_multiplier=1.5))
+    harsh = retail.run(
+        retail.scenario(
+            price_decline_pct=50,
+            extra_decline_2027_pct=30,
+            final_mortgage_npl_pct=3,
+            exposure_years=4,
+            card_uplift_pct=50,
+            business_multiplier=1.5,
+            consumer_multiplier=1.5,
+        )
+    )
     assert (harsh["cohorts"]["ltv"] > base["cohorts"]["ltv"]).all()
     assert harsh["high_ltv_share_now"] >= base["high_ltv_share_now"]
     assert harsh["high_ltv_share_2027"] >= base["high_ltv_share_2027"]

@@ -20,9 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "chapters" / "retail_risk.md"
 
 HARSH = {
-    "price_decline_pct": 50, "extra_decline_2027_pct": 30, "prepayment_pct": 5,
-    "final_mortgage_npl_pct": 3.0, "exposure_years": 4, "card_uplift_pct": 50,
-    "business_multiplier": 1.5, "consumer_multiplier": 1.5,
+    "price_decline_pct": 50,
+    "extra_decline_2027_pct": 30,
+    "prepayment_pct": 5,
+    "final_mortgage_npl_pct": 3.0,
+    "exposure_years": 4,
+    "card_uplift_pct": 50,
+    "business_multiplier": 1.5,
+    "consumer_multiplier": 1.5,
 }
 
 

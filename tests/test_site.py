@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = pytest.mark.browser
@@ -127,7 +132,7 @@ class _Links(HTMLParser):
             self.hrefs.append(attrs.get("src") or attrs.get("href"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Links:
     parser = _Links()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -147,7 +152,11 @@ def test_internal_links_and_anchors_resolve():
                 target_path = target_path / "index.html"
             if not target_path.exists():
                 broken.append(f"{rel}: {href} (no file)")
-            elif fragment and target_path.suffix == ".html" and unquote(fragment) not in _parse(target_path).ids:
+            elif (
+                fragment
+                and target_path.suffix == ".html"
+                and unquote(fragment) not in _parse(target_path).ids
+            ):
                 broken.append(f"{rel}: {href} (no anchor)")
     assert not broken, "\n".join(broken)
 
@@ -179,6 +188,7 @@ def test_accessibility_no_serious_violations(page_path, server, browser):
     page.close()
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{page_path}:\n" + "\n".join(bad)

@@ -9,7 +9,7 @@ def test_every_seed_file_is_known_and_in_bibliography():
     bib = (PROJECT_ROOT / "seeds" / "references.bib").read_text()
     on_disk = {p.name for p in (PROJECT_ROOT / "seeds").glob("*.txt")}
     assert on_disk == set(sources.SEEDS)
-    for seed, (key, _) in sources.SEEDS.items():
+    for key, _label in sources.SEEDS.values():
         assert "{" + key + "," in bib, key
 
 

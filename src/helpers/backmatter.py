@@ -40,7 +40,9 @@ def erratum_kind(note) -> str | None:
         return None
     kind = match.group("kind")
     if kind not in ERRATUM_KINDS:
-        raise ValueError(f"unknown erratum tag [{kind}] in note {note[:60]!r}; use one of {sorted(ERRATUM_KINDS)}")
+        raise ValueError(
+            f"unknown erratum tag [{kind}] in note {note[:60]!r}; use one of {sorted(ERRATUM_KINDS)}"
+        )
     return kind
 
 
@@ -61,25 +63,41 @@ def data_errata() -> pd.DataFrame:
             kind = erratum_kind(row["note"])
             if kind:
                 value = row.get("value")
-                rows.append({
-                    "kind": kind, "table": name, "line": i + 2, "what": _row_label(row),
-                    "published": "" if value is None or pd.isna(value) else f"{value:g} {row.get('unit') or ''}".strip(),
-                    "source": row["source"], "locator": row["locator"],
-                    "evidence": _TAG.match(row["note"]).group("text").strip(),
-                })
-    return pd.DataFrame(rows, columns=["kind", "table", "line", "what", "published", "source", "locator", "evidence"])
+                rows.append(
+                    {
+                        "kind": kind,
+                        "table": name,
+                        "line": i + 2,
+                        "what": _row_label(row),
+                        "published": ""
+                        if value is None or pd.isna(value)
+                        else f"{value:g} {row.get('unit') or ''}".strip(),
+                        "source": row["source"],
+                        "locator": row["locator"],
+                        "evidence": _TAG.match(row["note"]).group("text").strip(),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["kind", "table", "line", "what", "published", "source", "locator", "evidence"]
+    )
 
 
 def ledger_errata(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Ledger mismatches: what the source printed, what its own inputs give, and why."""
     table = ledger.collect() if table is None else table
     mism = table[table["status"] == "mismatch"]
-    return pd.DataFrame({
-        "chapter": mism["chapter"], "source": mism["source"], "table": mism["table"],
-        "cell": mism["row"] + " / " + mism["column"],
-        "published": mism["published"], "recomputed": mism["recomputed"].round(4),
-        "unit": mism["unit"], "evidence": mism["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "chapter": mism["chapter"],
+            "source": mism["source"],
+            "table": mism["table"],
+            "cell": mism["row"] + " / " + mism["column"],
+            "published": mism["published"],
+            "recomputed": mism["recomputed"].round(4),
+            "unit": mism["unit"],
+            "evidence": mism["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def errata() -> dict[str, pd.DataFrame]:
@@ -110,7 +128,8 @@ def catalogue_markdown(prefix: str = "../data/") -> str:
             f"### {res.get('title', res['name'])}",
             "",
             f"`{res['name']}` · {len(frame)} rows · {{download}}`{res['path']} <{prefix}{res['path']}>` · "
-            + "sources: " + ", ".join(f"{{cite:t}}`{sources.key(s)}`" for s in seeds),
+            + "sources: "
+            + ", ".join(f"{{cite:t}}`{sources.key(s)}`" for s in seeds),
             "",
             _md_escape(res.get("description", "")),
             "",
@@ -124,7 +143,9 @@ def catalogue_markdown(prefix: str = "../data/") -> str:
             elif f["name"] == "unit":
                 used = sorted(set(frame["unit"].dropna()))
                 unit_text = "codes: " + ", ".join(f"`{u}`" for u in used)
-            out.append(f"| `{f['name']}` | {f['type']} | {unit_text} | {_md_escape(f.get('description', ''))} |")
+            out.append(
+                f"| `{f['name']}` | {f['type']} | {unit_text} | {_md_escape(f.get('description', ''))} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -142,8 +163,20 @@ def units_table() -> pd.DataFrame:
 
 def ledger_html(table: pd.DataFrame) -> str:
     """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``)."""
-    view = table[["chapter", "table", "row", "column", "published", "recomputed", "difference",
-                  "unit", "status", "note"]].copy()
+    view = table[
+        [
+            "chapter",
+            "table",
+            "row",
+            "column",
+            "published",
+            "recomputed",
+            "difference",
+            "unit",
+            "status",
+            "note",
+        ]
+    ].copy()
     view["recomputed"] = view["recomputed"].map(lambda v: f"{v:.6g}")
     view["difference"] = view["difference"].map(lambda v: f"{v:+.4g}")
     view["published"] = view["published"].map(lambda v: f"{v:g}")
@@ -157,7 +190,7 @@ def ledger_html(table: pd.DataFrame) -> str:
         '<label>Chapter <select data-filter-column="0"><option value="">all</option>'
         f"{options(chapters)}</select></label> "
         '<label>Status <select data-filter-column="8"><option value="">all</option>'
-        f'{options(["match", "mismatch"])}</select></label> '
+        f"{options(['match', 'mismatch'])}</select></label> "
         '<span class="ledger-count" aria-live="polite"></span></div>'
     )
     body = view.to_html(index=False, classes="ledger-table filterable", border=0, escape=True)

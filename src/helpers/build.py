@@ -117,8 +117,12 @@ def pages(root: Path = ROOT) -> list[Page]:
 
 def _files_under(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(
-        p for p in directory.rglob("*")
-        if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts and "_incoming" not in p.parts
+        p
+        for p in directory.rglob("*")
+        if p.is_file()
+        and p.suffix in suffixes
+        and "__pycache__" not in p.parts
+        and "_incoming" not in p.parts
     )
 
 
@@ -180,9 +184,15 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     started = time.time()
     try:
         papermill.execute_notebook(
-            str(work), str(output), parameters=parameters or {}, cwd=str(cwd or source.parent),
-            kernel_name="python3", progress_bar=False, log_output=False,
-            execution_timeout=EXECUTION_TIMEOUT, report_mode=False,
+            str(work),
+            str(output),
+            parameters=parameters or {},
+            cwd=str(cwd or source.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=EXECUTION_TIMEOUT,
+            report_mode=False,
         )
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
@@ -201,8 +211,11 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     finally:
         work.unlink(missing_ok=True)
     _finish_notebook(output)
-    return {"page": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
-            "seconds": round(time.time() - started, 2), "parameters": parameters or {}}
+    return {
+        "page": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
+        "seconds": round(time.time() - started, 2),
+        "parameters": parameters or {},
+    }
 
 
 def _finish_notebook(path: Path) -> None:
@@ -323,8 +336,20 @@ def stage() -> Path:
     return SOURCE
 
 
-REPORTED_PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "papermill", "jupytext", "nbval", "pandas",
-                     "numpy", "altair", "vl-convert-python", "frictionless", "playwright"]
+REPORTED_PACKAGES = [
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "papermill",
+    "jupytext",
+    "nbval",
+    "pandas",
+    "numpy",
+    "altair",
+    "vl-convert-python",
+    "frictionless",
+    "playwright",
+]
 
 
 def execution_report() -> str:
@@ -339,11 +364,20 @@ def execution_report() -> str:
             continue
         rel = str(page.path.relative_to(ROOT))
         rec = log.get(rel, {})
-        params = json.dumps(rec.get("parameters", {}), sort_keys=True) if rec.get("parameters") else "defaults"
-        lines.append(f"| {{doc}}`/{page.docname}` | {rec.get('finished', 'not run')} | "
-                     f"{rec.get('seconds', '')} | {params} |")
-    lines += ["", f"Python {sys.version.split()[0]}. Main packages (all pinned in `requirements.lock`):", "",
-              "| package | version |", "|---|---|"]
+        params = (
+            json.dumps(rec.get("parameters", {}), sort_keys=True) if rec.get("parameters") else "defaults"
+        )
+        lines.append(
+            f"| {{doc}}`/{page.docname}` | {rec.get('finished', 'not run')} | "
+            f"{rec.get('seconds', '')} | {params} |"
+        )
+    lines += [
+        "",
+        f"Python {sys.version.split()[0]}. Main packages (all pinned in `requirements.lock`):",
+        "",
+        "| package | version |",
+        "|---|---|",
+    ]
     for name in REPORTED_PACKAGES:
         try:
             lines.append(f"| {name} | {metadata.version(name)} |")
@@ -362,8 +396,11 @@ def build_site(strict: bool = True) -> Path:
     log = BUILD / "sphinx.log"
     log.write_text(result.stdout + "\n" + result.stderr)
     if result.returncode != 0:
-        warnings = [ln for ln in (result.stdout + result.stderr).splitlines()
-                    if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+        warnings = [
+            ln
+            for ln in (result.stdout + result.stderr).splitlines()
+            if "WARNING" in ln or "ERROR" in ln or "Error" in ln
+        ]
         raise BuildError("site build failed (full log: _build/sphinx.log):\n  " + "\n  ".join(warnings[-30:]))
     return HTML
 

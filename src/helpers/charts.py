@@ -50,8 +50,13 @@ def book_theme() -> alt.theme.ThemeConfig:
             "font": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif",
             "title": {"color": TEXT, "fontSize": 15, "anchor": "start", "subtitleColor": MUTED},
             "axis": {
-                "labelColor": TEXT, "titleColor": TEXT, "gridColor": "#e6e6e6",
-                "domainColor": MUTED, "tickColor": MUTED, "labelFontSize": 12, "titleFontSize": 12,
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "gridColor": "#e6e6e6",
+                "domainColor": MUTED,
+                "tickColor": MUTED,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
             },
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12},
             "header": {"labelColor": TEXT, "titleColor": TEXT},
@@ -79,7 +84,12 @@ def finish(chart: alt.TopLevelMixin, *, source: str, description: str) -> alt.VC
     return alt.vconcat(
         chart,
         title=alt.TitleParams(
-            text=lines if len(lines) > 1 else lines[0], orient="bottom", anchor="start", fontSize=11, fontWeight="normal", color=MUTED,
+            text=lines if len(lines) > 1 else lines[0],
+            orient="bottom",
+            anchor="start",
+            fontSize=11,
+            fontWeight="normal",
+            color=MUTED,
         ),
         description=description,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +54,9 @@ def package_descriptor(directory: Path | None = None) -> dict:
     except FileNotFoundError:
         raise DataError(f"{path}: the data package descriptor is missing") from None
     except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
+        raise DataError(
+            f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
 
 
 def resource_names(directory: Path | None = None) -> list[str]:
@@ -127,9 +129,7 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
         seeds = {p.name for p in seeds_dir().glob("*.txt")}
         for i, src in frame["source"].items():
             if src not in seeds:
-                problems.append(
-                    f"{path}, line {line(i)}, column 'source': {src!r} is not a file in seeds/"
-                )
+                problems.append(f"{path}, line {line(i)}, column 'source': {src!r} is not a file in seeds/")
     if "locator" in frame.columns:
         for i, loc in frame["locator"].items():
             if pd.isna(loc) or not str(loc).strip():
@@ -173,7 +173,7 @@ def validate_resource(descriptor: dict, directory: Path | None = None) -> pd.Dat
     return frame
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(name: str, directory: str, stamp: float) -> pd.DataFrame:
     return validate_resource(resource(name, Path(directory)), Path(directory))
 

@@ -274,12 +274,22 @@ def hidden_npl(test_ratio_pct: float) -> pd.DataFrame:
     o = official_npl()
     jri = _value(banking_system(), indicator="npl_ratio", estimator="Japan Research Institute")
     rows = []
-    for label, r in [("official (2025Q3)", o["ratio_pct"]),
-                     ("Japan Research Institute estimate (end-2024)", jri),
-                     ("ratio tested (parameter)", test_ratio_pct)]:
+    for label, r in [
+        ("official (2025Q3)", o["ratio_pct"]),
+        ("Japan Research Institute estimate (end-2024)", jri),
+        ("ratio tested (parameter)", test_ratio_pct),
+    ]:
         g = hidden_npl_gap(o["balance_trn"], o["ratio_pct"], r)
-        rows.append({"scenario": label, "ratio_pct": r, "npl_trn": g["npl_test"], "gap_trn": g["gap"],
-                     "multiple": g["multiple"], "loans_trn": g["loans"]})
+        rows.append(
+            {
+                "scenario": label,
+                "ratio_pct": r,
+                "npl_trn": g["npl_test"],
+                "gap_trn": g["gap"],
+                "multiple": g["multiple"],
+                "loans_trn": g["loans"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -305,7 +315,9 @@ def home_sales() -> pd.DataFrame:
     total = _in(_row(hs, row_type="total", indicator="homes"), "homes")
     inst = hs[(hs["row_type"] == "institution") & (hs["relation"] != "named")].copy()
     inst["homes"] = [
-        float(units.convert(float(r["value"] if pd.notna(r["value"]) else r["value_low"]), r["unit"], "homes"))
+        float(
+            units.convert(float(r["value"] if pd.notna(r["value"]) else r["value_low"]), r["unit"], "homes")
+        )
         for _, r in inst.iterrows()
     ]
     inst["figure"] = [
@@ -347,7 +359,9 @@ def scale_summary() -> dict:
         "top_share_pct": float(named["homes"].max()) / total * 100.0,
         "hhi_named": hhi(shares(named["homes"].tolist())),
         "rural_homes": float(named.loc[named["institution_type"].isin(RURAL_TYPES), "homes"].sum()),
-        "rural_share_pct": float(named.loc[named["institution_type"].isin(RURAL_TYPES), "homes"].sum()) / total * 100.0,
+        "rural_share_pct": float(named.loc[named["institution_type"].isin(RURAL_TYPES), "homes"].sum())
+        / total
+        * 100.0,
         "rest_avg": (total - named_sum) / (n_inst - n_named) if n_inst > n_named else float("nan"),
     }
 
@@ -365,8 +379,14 @@ def announcement_pace(to: _dt.date) -> dict:
     projected = prorate_count(count, as_of, to)
     full_year = prorate_count(count, as_of, _dt.date(as_of.year, 12, 31))
     return {
-        "as_of": as_of, "to": to, "count": count, "average": avg, "projected": projected,
-        "full_year": full_year, "ratio_to_date": count / avg, "ratio_projected": projected / avg,
+        "as_of": as_of,
+        "to": to,
+        "count": count,
+        "average": avg,
+        "projected": projected,
+        "full_year": full_year,
+        "ratio_to_date": count / avg,
+        "ratio_projected": projected / avg,
         "ratio_full_year": full_year / avg,
     }
 
@@ -386,7 +406,10 @@ def disposal_bounds() -> dict:
     floor = _value(zh, year=2023, indicator="disposals", relation="gt")
     floor_2020 = _value(zh, year=2020, indicator="disposals", relation="gt")
     return {
-        "latest": latest, "growth_pct": growth, "growth_en_pct": growth_en, "floor": floor,
+        "latest": latest,
+        "growth_pct": growth,
+        "growth_en_pct": growth_en,
+        "floor": floor,
         "implied_2023": previous_from_growth(latest, growth),
         "max_growth_pct": max_growth_given_floor(latest, floor),
         "max_cagr_pct": max_cagr_given_floor(latest, floor_2020, 2024 - 2020),
@@ -406,9 +429,13 @@ def guangzhou_auction() -> dict:
     area_price = _in(_row(g, measure="area_listing_price"), "CNY_per_m2")
     claimed = _value(g, measure="claimed_discount")
     return {
-        "starting_price": start, "market_value": market, "area_price": area_price,
-        "claimed_discount_pct": claimed, "discount_pct": discount_pct(start, market),
-        "start_share_pct": start / market * 100.0, "implied_area_m2": implied_floor_area(market, area_price),
+        "starting_price": start,
+        "market_value": market,
+        "area_price": area_price,
+        "claimed_discount_pct": claimed,
+        "discount_pct": discount_pct(start, market),
+        "start_share_pct": start / market * 100.0,
+        "implied_area_m2": implied_floor_area(market, area_price),
     }
 
 
@@ -455,32 +482,95 @@ def claim_tests(to: _dt.date | None = None) -> pd.DataFrame:
         return "holds" if ok else "fails"
 
     rows = [
-        (f"~{s['total_homes']:,.0f} bank homes exceed Shanghai's ~{s['shanghai_sales']:,.0f} new-home sales of 2024",
-         D0, "zh para 1", "total / Shanghai > 1", f"{s['ratio_to_shanghai']:.2f}", v(s["ratio_to_shanghai"] > 1)),
-        (f"2024 disposals {d['latest']:.1f} trn, +{d['growth_pct']:.0f} % y/y, and above {d['floor']:.0f} trn "
-         f"in each of 2020-2024", D0, "zh para 2",
-         f"{d['latest']:.1f} / (1 + {d['growth_pct']:.0f} %) > {d['floor']:.0f} (2023 above the floor)",
-         f"{d['implied_2023']:.2f} trn", v(d["implied_2023"] > d["floor"])),
-        (f"{a['count']:,.0f} announcements to {a['as_of']:%d %b} 'far exceed' the ~{a['average']:,.0f} yearly average",
-         D1, "para 4", "to-date count / average", f"{a['ratio_to_date']:.2f}x", v(a["ratio_to_date"] > 1)),
-        (f"Guangzhou starting price 'over {g['claimed_discount_pct']:.0f} % below' market value", D1, "para 11",
-         f"(1 - {g['starting_price']:,.0f} / {g['market_value']:,.0f}) > {g['claimed_discount_pct']:.0f} %",
-         f"{g['discount_pct']:.1f} %", v(g["discount_pct"] > g["claimed_discount_pct"])),
-        (f"Minsheng package {ms_days:,.0f} days overdue; {a['as_of']:%d %b} packages mostly 'over {over_years:.0f} years'",
-         D1, "para 4-5", f"{ms_days:,.0f} / 365 > {over_years:.0f} years", f"{days_to_years(ms_days):.2f} years",
-         v(days_to_years(ms_days) > over_years)),
-        (f"Minsheng's package among the {a['as_of']:%d %b} deals worth 'over {day_amt:.1f} bn'", D1, "para 4-5",
-         f"{ms_amt:.2f} bn / {day_amt:.1f} bn (share if included)", f"{ms_amt / day_amt * 100:.0f} %", "untestable"),
-        ("Packages reach 'tens of billions or even hundreds of billions'", D1, "para 1, 6",
-         f"largest named package >= {hundreds_bn:.0f} bn", f"{largest:.0f} bn", v(largest >= hundreds_bn)),
-        (f"Personal NPL bulk transfers to exceed {fc:.0f} bn in 2025 ({h1:.1f} bn in 1H)", D1, "para 7",
-         f"2 x 1H > {fc:.0f} bn", f"{2 * h1:.1f} bn", v(2 * h1 > fc)),
-        (f"Auction discount: starting {start_d:.1f} %, final 'only' {final_d:.1f} %", D1, "para 16",
-         "final discount < starting discount", f"{final_d - start_d:+.1f} pp", "odd wording"),
-        (f"Heilongjiang {hl_area:.0f} m2 home sold at half the market price", D0, "zh para 1",
-         "no prices given", "-", "untestable"),
-        (f"Lanzhou homes at half the market price, {lz_bids:.0f} bids", D1, "para 12",
-         "no prices given", "-", "untestable"),
+        (
+            f"~{s['total_homes']:,.0f} bank homes exceed Shanghai's ~{s['shanghai_sales']:,.0f} new-home sales of 2024",
+            D0,
+            "zh para 1",
+            "total / Shanghai > 1",
+            f"{s['ratio_to_shanghai']:.2f}",
+            v(s["ratio_to_shanghai"] > 1),
+        ),
+        (
+            f"2024 disposals {d['latest']:.1f} trn, +{d['growth_pct']:.0f} % y/y, and above {d['floor']:.0f} trn "
+            f"in each of 2020-2024",
+            D0,
+            "zh para 2",
+            f"{d['latest']:.1f} / (1 + {d['growth_pct']:.0f} %) > {d['floor']:.0f} (2023 above the floor)",
+            f"{d['implied_2023']:.2f} trn",
+            v(d["implied_2023"] > d["floor"]),
+        ),
+        (
+            f"{a['count']:,.0f} announcements to {a['as_of']:%d %b} 'far exceed' the ~{a['average']:,.0f} yearly average",
+            D1,
+            "para 4",
+            "to-date count / average",
+            f"{a['ratio_to_date']:.2f}x",
+            v(a["ratio_to_date"] > 1),
+        ),
+        (
+            f"Guangzhou starting price 'over {g['claimed_discount_pct']:.0f} % below' market value",
+            D1,
+            "para 11",
+            f"(1 - {g['starting_price']:,.0f} / {g['market_value']:,.0f}) > {g['claimed_discount_pct']:.0f} %",
+            f"{g['discount_pct']:.1f} %",
+            v(g["discount_pct"] > g["claimed_discount_pct"]),
+        ),
+        (
+            f"Minsheng package {ms_days:,.0f} days overdue; {a['as_of']:%d %b} packages mostly 'over {over_years:.0f} years'",
+            D1,
+            "para 4-5",
+            f"{ms_days:,.0f} / 365 > {over_years:.0f} years",
+            f"{days_to_years(ms_days):.2f} years",
+            v(days_to_years(ms_days) > over_years),
+        ),
+        (
+            f"Minsheng's package among the {a['as_of']:%d %b} deals worth 'over {day_amt:.1f} bn'",
+            D1,
+            "para 4-5",
+            f"{ms_amt:.2f} bn / {day_amt:.1f} bn (share if included)",
+            f"{ms_amt / day_amt * 100:.0f} %",
+            "untestable",
+        ),
+        (
+            "Packages reach 'tens of billions or even hundreds of billions'",
+            D1,
+            "para 1, 6",
+            f"largest named package >= {hundreds_bn:.0f} bn",
+            f"{largest:.0f} bn",
+            v(largest >= hundreds_bn),
+        ),
+        (
+            f"Personal NPL bulk transfers to exceed {fc:.0f} bn in 2025 ({h1:.1f} bn in 1H)",
+            D1,
+            "para 7",
+            f"2 x 1H > {fc:.0f} bn",
+            f"{2 * h1:.1f} bn",
+            v(2 * h1 > fc),
+        ),
+        (
+            f"Auction discount: starting {start_d:.1f} %, final 'only' {final_d:.1f} %",
+            D1,
+            "para 16",
+            "final discount < starting discount",
+            f"{final_d - start_d:+.1f} pp",
+            "odd wording",
+        ),
+        (
+            f"Heilongjiang {hl_area:.0f} m2 home sold at half the market price",
+            D0,
+            "zh para 1",
+            "no prices given",
+            "-",
+            "untestable",
+        ),
+        (
+            f"Lanzhou homes at half the market price, {lz_bids:.0f} bids",
+            D1,
+            "para 12",
+            "no prices given",
+            "-",
+            "untestable",
+        ),
     ]
     return pd.DataFrame(rows, columns=["claim", "source", "locator", "test", "ours", "verdict"])
 
@@ -495,38 +585,70 @@ def ledger_checks() -> list[Check]:
     q3_ratio = official_npl()["ratio_pct"]
     return [
         Check(
-            chapter=CHAPTER, source=D1, table="para 11", row="Guangzhou auction (Jiujiang Bank)",
-            column="discount of starting price to market value", published=g["claimed_discount_pct"],
-            recomputed=g["discount_pct"], unit="pct", decimals=0,
-            note=(f"published 'over {g['claimed_discount_pct']:.0f}% below market value'; the article's own prices "
-                  f"(about {g['starting_price']:,.0f} yuan against about {g['market_value']:,.0f}) give a discount of "
-                  f"{g['discount_pct']:.1f} %: the starting price is {g['start_share_pct']:.1f} % of market value. "
-                  "The claim contradicts its own numbers."),
+            chapter=CHAPTER,
+            source=D1,
+            table="para 11",
+            row="Guangzhou auction (Jiujiang Bank)",
+            column="discount of starting price to market value",
+            published=g["claimed_discount_pct"],
+            recomputed=g["discount_pct"],
+            unit="pct",
+            decimals=0,
+            note=(
+                f"published 'over {g['claimed_discount_pct']:.0f}% below market value'; the article's own prices "
+                f"(about {g['starting_price']:,.0f} yuan against about {g['market_value']:,.0f}) give a discount of "
+                f"{g['discount_pct']:.1f} %: the starting price is {g['start_share_pct']:.1f} % of market value. "
+                "The claim contradicts its own numbers."
+            ),
         ),
         Check(
-            chapter=CHAPTER, source=D0, table="zh para 2", row="bank NPL disposals 2024",
-            column="growth y/y (三成, as a ratio)", published=units.convert(d["growth_pct"], "pct", "ratio"),
-            recomputed=units.convert(d["max_growth_pct"], "pct", "ratio"), unit="ratio", decimals=1,
-            note=(f"recomputed = the largest 2024 growth compatible with 2023 disposals above {d['floor']:.0f} trn "
-                  f"({d['latest']:.1f}/{d['floor']:.0f} - 1). '三成' is printed in tenths, so at its own precision "
-                  f"it is compatible with 'five years above {d['floor']:.0f} trn' only if growth was "
-                  f"{d['growth_pct'] - CHENG_HALF_PP:.0f}-{d['max_growth_pct']:.1f} %; taken literally, {d['growth_pct']:.0f} % puts "
-                  f"2023 at {d['implied_2023']:.2f} trn, below the floor."),
+            chapter=CHAPTER,
+            source=D0,
+            table="zh para 2",
+            row="bank NPL disposals 2024",
+            column="growth y/y (三成, as a ratio)",
+            published=units.convert(d["growth_pct"], "pct", "ratio"),
+            recomputed=units.convert(d["max_growth_pct"], "pct", "ratio"),
+            unit="ratio",
+            decimals=1,
+            note=(
+                f"recomputed = the largest 2024 growth compatible with 2023 disposals above {d['floor']:.0f} trn "
+                f"({d['latest']:.1f}/{d['floor']:.0f} - 1). '三成' is printed in tenths, so at its own precision "
+                f"it is compatible with 'five years above {d['floor']:.0f} trn' only if growth was "
+                f"{d['growth_pct'] - CHENG_HALF_PP:.0f}-{d['max_growth_pct']:.1f} %; taken literally, {d['growth_pct']:.0f} % puts "
+                f"2023 at {d['implied_2023']:.2f} trn, below the floor."
+            ),
         ),
         Check(
-            chapter=CHAPTER, source=D0, table="en para 2", row="bank NPL disposals 2024",
-            column="growth y/y ('nearly 30%', English part)", published=d["growth_en_pct"],
-            recomputed=d["max_growth_pct"], unit="pct", decimals=0,
-            note=(f"the English part prints 'up nearly {d['growth_en_pct']:.0f}%'; growth above {d['max_growth_pct']:.1f} % "
-                  f"would put 2023 below {d['floor']:.0f} trn, contradicting 'above {d['floor']:.0f} trillion yuan "
-                  "for the fifth consecutive year' in the same sentence."),
+            chapter=CHAPTER,
+            source=D0,
+            table="en para 2",
+            row="bank NPL disposals 2024",
+            column="growth y/y ('nearly 30%', English part)",
+            published=d["growth_en_pct"],
+            recomputed=d["max_growth_pct"],
+            unit="pct",
+            decimals=0,
+            note=(
+                f"the English part prints 'up nearly {d['growth_en_pct']:.0f}%'; growth above {d['max_growth_pct']:.1f} % "
+                f"would put 2023 below {d['floor']:.0f} trn, contradicting 'above {d['floor']:.0f} trillion yuan "
+                "for the fifth consecutive year' in the same sentence."
+            ),
         ),
         Check(
-            chapter=CHAPTER, source=D0, table="zh para 2", row="commercial banks' NPL ratio (official)",
-            column="约1.5% against 001's 2025Q3 figure", published=digest_ratio, recomputed=q3_ratio,
-            unit="pct", decimals=1,
-            note=(f"cross-source check: the digest's undated 'about {digest_ratio:.1f} %' agrees with 001's "
-                  f"{q3_ratio:.2f} % for 2025Q3."),
+            chapter=CHAPTER,
+            source=D0,
+            table="zh para 2",
+            row="commercial banks' NPL ratio (official)",
+            column="约1.5% against 001's 2025Q3 figure",
+            published=digest_ratio,
+            recomputed=q3_ratio,
+            unit="pct",
+            decimals=1,
+            note=(
+                f"cross-source check: the digest's undated 'about {digest_ratio:.1f} %' agrees with 001's "
+                f"{q3_ratio:.2f} % for 2025Q3."
+            ),
         ),
     ]
 
@@ -549,12 +671,14 @@ def check_parameters(test_npl_ratio_pct, prorate_to) -> tuple[float, _dt.date]:
             to = _dt.date.fromisoformat(str(prorate_to))
         except ValueError:
             raise params.ParameterError(
-                f"parameter 'prorate_to' = {prorate_to!r} is not a date in YYYY-MM-DD form") from None
+                f"parameter 'prorate_to' = {prorate_to!r} is not a date in YYYY-MM-DD form"
+            ) from None
     tr = data.load("npl_transfers")
     as_of = pd.Timestamp(_row(tr, indicator="announcements_ytd")["as_of"]).date()
     end = _dt.date(as_of.year, 12, 31)
     if not as_of <= to <= end:
         raise params.ParameterError(
             f"parameter 'prorate_to' = {to.isoformat()} is out of range: it must lie in "
-            f"[{as_of.isoformat()}, {end.isoformat()}] (the count runs to {as_of.isoformat()})")
+            f"[{as_of.isoformat()}, {end.isoformat()}] (the count runs to {as_of.isoformat()})"
+        )
     return ratio, to

@@ -18,8 +18,8 @@ The appendix (附件:相關指標說明) defines
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
-from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -189,7 +189,9 @@ def fall_widening_pp(current_change_pct, previous_change_pct) -> float:
 
     A fall of 23.4 % after one of 8.2 %: −8.2 − (−23.4) = 15.2 pp.
     """
-    return _number("previous_change_pct", previous_change_pct) - _number("current_change_pct", current_change_pct)
+    return _number("previous_change_pct", previous_change_pct) - _number(
+        "current_change_pct", current_change_pct
+    )
 
 
 def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
@@ -276,7 +278,9 @@ def price_changes() -> pd.DataFrame:
     """70-city y/y price changes by market and scope (national + tiers), wide by market."""
     p = load("housing_70city_prices")
     yoy = p[p["measure"] == "yoy"]
-    return yoy.pivot(index="scope", columns="market", values="value").reindex(["national", "tier1", "tier2", "tier3"])
+    return yoy.pivot(index="scope", columns="market", values="value").reindex(
+        ["national", "tier1", "tier2", "tier3"]
+    )
 
 
 def mom_timeline() -> pd.DataFrame:
@@ -290,14 +294,35 @@ def mom_timeline() -> pd.DataFrame:
     for market in ("new", "second_hand"):
         mom = _one(p, market=market, scope="national", measure="mom", period="2024-03")
         nar = _one(p, market=market, scope="national", measure="mom_fall_narrowing_vs_2023end")
-        rows.append(dict(market=market, period="2023-12", date=pd.Timestamp("2023-12-31"),
-                         mom_pct=float(mom["value"]) - float(nar["value"]), basis="derived (003)"))
-        rows.append(dict(market=market, period="2024-03", date=pd.Timestamp("2024-03-31"),
-                         mom_pct=float(mom["value"]), basis="printed (003)"))
+        rows.append(
+            dict(
+                market=market,
+                period="2023-12",
+                date=pd.Timestamp("2023-12-31"),
+                mom_pct=float(mom["value"]) - float(nar["value"]),
+                basis="derived (003)",
+            )
+        )
+        rows.append(
+            dict(
+                market=market,
+                period="2024-03",
+                date=pd.Timestamp("2024-03-31"),
+                mom_pct=float(mom["value"]),
+                basis="printed (003)",
+            )
+        )
     late = p[(p["measure"] == "mom") & (p["period"] > "2024-12")]
     for _, r in late.iterrows():
-        rows.append(dict(market=r["market"], period=r["period"], date=pd.Timestamp(r["as_of"]),
-                         mom_pct=float(r["value"]), basis="printed (000)"))
+        rows.append(
+            dict(
+                market=r["market"],
+                period=r["period"],
+                date=pd.Timestamp(r["as_of"]),
+                mom_pct=float(r["value"]),
+                basis="printed (000)",
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -319,12 +344,18 @@ def sales_split() -> pd.DataFrame:
     for scope in ("presale", "completed", "total"):
         area = value_in(s, "m2_100m", indicator="sales_area", scope=scope, measure="level", period="2024Q1")
         val = value_in(s, "CNY_trn", indicator="sales_value", scope=scope, measure="level", period="2024Q1")
-        rows.append(dict(
-            scope=scope, area_100m_m2=area, value_trn_cny=val,
-            area_yoy_pct=value_in(s, indicator="sales_area", scope=scope, measure="yoy", period="2024Q1"),
-            value_yoy_pct=value_in(s, indicator="sales_value", scope=scope, measure="yoy", period="2024Q1"),
-            price_cny_per_m2=unit_price(val, "CNY_trn", area, "m2_100m"),
-        ))
+        rows.append(
+            dict(
+                scope=scope,
+                area_100m_m2=area,
+                value_trn_cny=val,
+                area_yoy_pct=value_in(s, indicator="sales_area", scope=scope, measure="yoy", period="2024Q1"),
+                value_yoy_pct=value_in(
+                    s, indicator="sales_value", scope=scope, measure="yoy", period="2024Q1"
+                ),
+                price_cny_per_m2=unit_price(val, "CNY_trn", area, "m2_100m"),
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -340,13 +371,18 @@ def rent_capitalisation_table(price_change_pct: float = 0.0, rent_change_pct: fl
         now = _one(rc, scope=scope, period="2024-03")
         cap = float(now["value"])
         cap_s = capitalisation_after_change(cap, price_change_pct, rent_change_pct)
-        rows.append(dict(
-            scope=scope, n_cities=int(now["n_cities"]),
-            cap_2023end=float(prev["value"]), cap_2024q1=cap,
-            yield_2023end_pct=gross_rental_yield(float(prev["value"])),
-            yield_2024q1_pct=gross_rental_yield(cap),
-            cap_scenario=cap_s, yield_scenario_pct=gross_rental_yield(cap_s),
-        ))
+        rows.append(
+            dict(
+                scope=scope,
+                n_cities=int(now["n_cities"]),
+                cap_2023end=float(prev["value"]),
+                cap_2024q1=cap,
+                yield_2023end_pct=gross_rental_yield(float(prev["value"])),
+                yield_2024q1_pct=gross_rental_yield(cap),
+                cap_scenario=cap_s,
+                yield_scenario_pct=gross_rental_yield(cap_s),
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -358,10 +394,14 @@ def inventory_table() -> pd.DataFrame:
         now = value_in(inv, indicator="clearance_months", scope=scope, measure="level", period="2024-03")
         ch = value_in(inv, indicator="clearance_months", scope=scope, measure="change_vs_2023end")
         rows.append(dict(scope=scope, months_2023end=now - ch, months_2024q1=now, basis_2023end="derived"))
-    rows.append(dict(scope="14city",
-                     months_2023end=value_in(inv, indicator="clearance_months", scope="14city", period="2023-12"),
-                     months_2024q1=value_in(inv, indicator="clearance_months", scope="14city", period="2024-03"),
-                     basis_2023end="printed"))
+    rows.append(
+        dict(
+            scope="14city",
+            months_2023end=value_in(inv, indicator="clearance_months", scope="14city", period="2023-12"),
+            months_2024q1=value_in(inv, indicator="clearance_months", scope="14city", period="2024-03"),
+            basis_2023end="printed",
+        )
+    )
     return pd.DataFrame(rows)
 
 
@@ -374,9 +414,18 @@ def tier_counts(scheme: str) -> dict:
 
 # --------------------------------------------------------------------------- ledger
 def _check(table, row, column, published, recomputed, unit, decimals, note="", source=S3):
-    return Check(chapter=CHAPTER, source=source, table=table, row=row, column=column,
-                 published=float(published), recomputed=float(recomputed), unit=unit,
-                 decimals=decimals, note=note)
+    return Check(
+        chapter=CHAPTER,
+        source=source,
+        table=table,
+        row=row,
+        column=column,
+        published=float(published),
+        recomputed=float(recomputed),
+        unit=unit,
+        decimals=decimals,
+        note=note,
+    )
 
 
 def ledger_checks() -> list[Check]:
@@ -388,43 +437,99 @@ def ledger_checks() -> list[Check]:
     w = tier_counts("nbs70")
     for market, label in (("new", "new homes"), ("second_hand", "second-hand homes")):
         pub = value_in(p, market=market, scope="national", measure="yoy")
-        ours = weighted_mean([value_in(p, market=market, scope=t, measure="yoy") for t in ("tier1", "tier2", "tier3")],
-                             [w[t] for t in ("tier1", "tier2", "tier3")])
+        ours = weighted_mean(
+            [value_in(p, market=market, scope=t, measure="yoy") for t in ("tier1", "tier2", "tier3")],
+            [w[t] for t in ("tier1", "tier2", "tier3")],
+        )
         note = ""
         if abs(ours - pub) > 0.005 + 1e-9:
-            note = ("city-count-weighted mean of the printed tier figures (4/31/35 cities); each tier figure is "
-                    "rounded to 0.01, so the weighted mean carries up to ±0.005 of rounding: the gap is within it")
-        checks.append(_check("§一(一) 70-city prices", f"national, {label}", "2024Q1 y/y (%)", pub, ours, "pct", 2, note))
+            note = (
+                "city-count-weighted mean of the printed tier figures (4/31/35 cities); each tier figure is "
+                "rounded to 0.01, so the weighted mean carries up to ±0.005 of rounding: the gap is within it"
+            )
+        checks.append(
+            _check(
+                "§一(一) 70-city prices", f"national, {label}", "2024Q1 y/y (%)", pub, ours, "pct", 2, note
+            )
+        )
 
     # 2. sales: parts against totals (area, value), the stated widening, and the y/y of the total
     s = load("housing_sales")
-    for ind, unit, dec, lab in (("sales_area", "m2_100m", 2, "floor area"), ("sales_value", "CNY_trn", 2, "sales value")):
+    for ind, unit, dec, lab in (
+        ("sales_area", "m2_100m", 2, "floor area"),
+        ("sales_value", "CNY_trn", 2, "sales value"),
+    ):
         pub = value_in(s, indicator=ind, scope="total", measure="level")
-        parts = [value_in(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")]
+        parts = [
+            value_in(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")
+        ]
         ours = sum(parts)
         note = ""
-        if abs(ours - pub) > 0.5 * 10 ** -dec + 1e-9:
-            note = ("pre-sale 1.43 万亿 + completed 4251 亿 = 1.8551 万亿, which rounds to 1.86, not the printed 1.85; "
-                    "the pre-sale figure is itself rounded to 0.01 万亿 (±50 亿), so the parts and the total are "
-                    "consistent only if the unrounded pre-sale value is below 1.4249 万亿")
-        checks.append(_check("§一(二) new-home sales", f"pre-sale + completed, {lab}", "2024Q1 level", pub, ours, unit, dec, note))
+        if abs(ours - pub) > 0.5 * 10**-dec + 1e-9:
+            note = (
+                "pre-sale 1.43 万亿 + completed 4251 亿 = 1.8551 万亿, which rounds to 1.86, not the printed 1.85; "
+                "the pre-sale figure is itself rounded to 0.01 万亿 (±50 亿), so the parts and the total are "
+                "consistent only if the unrounded pre-sale value is below 1.4249 万亿"
+            )
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"pre-sale + completed, {lab}",
+                "2024Q1 level",
+                pub,
+                ours,
+                unit,
+                dec,
+                note,
+            )
+        )
 
         yoy_pub = value_in(s, indicator=ind, scope="total", measure="yoy", period="2024Q1")
-        levels = [value_in(s, "CNY" if ind == "sales_value" else "m2", indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")]
+        levels = [
+            value_in(s, "CNY" if ind == "sales_value" else "m2", indicator=ind, scope=sc, measure="level")
+            for sc in ("presale", "completed")
+        ]
         yoys = [value_in(s, indicator=ind, scope=sc, measure="yoy") for sc in ("presale", "completed")]
-        checks.append(_check("§一(二) new-home sales", f"total {lab} y/y from the parts' levels and y/y", "2024Q1 y/y (%)",
-                             yoy_pub, aggregate_yoy(levels, yoys), "pct", 1))
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"total {lab} y/y from the parts' levels and y/y",
+                "2024Q1 y/y (%)",
+                yoy_pub,
+                aggregate_yoy(levels, yoys),
+                "pct",
+                1,
+            )
+        )
 
         wid_pub = value_in(s, indicator=ind, scope="total", measure="yoy_fall_widening_vs_2023")
         prev = value_in(s, indicator=ind, scope="total", measure="yoy", period="2023")
-        checks.append(_check("§一(二) new-home sales", f"{lab}: widening of the fall on 2023", "pp", wid_pub,
-                             fall_widening_pp(yoy_pub, prev), "pp", 1))
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"{lab}: widening of the fall on 2023",
+                "pp",
+                wid_pub,
+                fall_widening_pp(yoy_pub, prev),
+                "pp",
+                1,
+            )
+        )
 
     # 3. climate index: the run of months in the low band
     ci = load("housing_climate_index")
     run = _one(ci, item="months_in_low_band")
-    checks.append(_check("§一(四) climate index", "months below 95 since 2022-09", "run length (months)",
-                         run["value"], months_inclusive(run["period_start"], run["period_end"]), "months", 0))
+    checks.append(
+        _check(
+            "§一(四) climate index",
+            "months below 95 since 2022-09",
+            "run length (months)",
+            run["value"],
+            months_inclusive(run["period_start"], run["period_end"]),
+            "months",
+            0,
+        )
+    )
 
     # 4. inventory: 14-city average against the tier averages (4/7/3 cities)
     inv = load("housing_inventory")
@@ -432,15 +537,28 @@ def ledger_checks() -> list[Check]:
     tiers = ("tier1", "tier2", "tier3")
     now = [value_in(inv, indicator="clearance_months", scope=t, measure="level") for t in tiers]
     chg = [value_in(inv, indicator="clearance_months", scope=t, measure="change_vs_2023end") for t in tiers]
-    note_inv = ("the 14-city figure is not the city-count-weighted mean of the tier averages (4/7/3 cities); it is probably "
-                "pooled (total stock / total sales, which weights big markets) or averaged over a different window")
+    note_inv = (
+        "the 14-city figure is not the city-count-weighted mean of the tier averages (4/7/3 cities); it is probably "
+        "pooled (total stock / total sales, which weights big markets) or averaged over a different window"
+    )
     for period, vals in (("2024-03", now), ("2023-12", [a - b for a, b in zip(now, chg)])):
         pub = value_in(inv, indicator="clearance_months", scope="14city", period=period)
         ours = weighted_mean(vals, [wi[t] for t in tiers])
         note = note_inv if abs(ours - pub) > 0.05 else ""
         if period == "2023-12":
             note += "; end-2023 tier levels backed out as end-2024Q1 level minus the stated rise"
-        checks.append(_check("§一(六) inventory", "14-city average vs tier averages", f"{period} months", pub, ours, "months", 1, note))
+        checks.append(
+            _check(
+                "§一(六) inventory",
+                "14-city average vs tier averages",
+                f"{period} months",
+                pub,
+                ours,
+                "months",
+                1,
+                note,
+            )
+        )
 
     # 5. city samples: listed cities against the stated sample sizes
     smp = load("housing_samples")
@@ -449,8 +567,17 @@ def ledger_checks() -> list[Check]:
         lst = t[t["scheme"] == r["scheme"]]
         if r["scheme"] == "inventory14" and r["period"] == "2024":
             lst = lst[lst["tier"] != "dropped"]
-        checks.append(_check(f"{r['locator']} city list", f"{r['scheme']} ({r['period']})", "cities listed vs stated",
-                             r["n_cities_stated"], len(lst), "count", 0))
+        checks.append(
+            _check(
+                f"{r['locator']} city list",
+                f"{r['scheme']} ({r['period']})",
+                "cities listed vs stated",
+                r["n_cities_stated"],
+                len(lst),
+                "count",
+                0,
+            )
+        )
     return checks
 
 
@@ -464,8 +591,9 @@ CHAPTER_CHECKS = {
 """Ledger rows (row, column) whose values the chapter's prose quotes, by short key."""
 
 
-def chapter_values(price_change_pct: float = 0.0, rent_change_pct: float = 0.0,
-                   target_yield_pct: float = 3.0) -> dict[str, float]:
+def chapter_values(
+    price_change_pct: float = 0.0, rent_change_pct: float = 0.0, target_yield_pct: float = 3.0
+) -> dict[str, float]:
     """Every number the chapter's prose quotes, by name (data values and model results)."""
     p = load("housing_70city_prices")
     fall = load("housing_70city_falling")
@@ -479,9 +607,13 @@ def chapter_values(price_change_pct: float = 0.0, rent_change_pct: float = 0.0,
     for m, k in (("new", "new"), ("second_hand", "sh")):
         for sc in ("national", "tier1", "tier2", "tier3"):
             v[f"{k}_yoy_{sc}"] = value_in(p, market=m, scope=sc, measure="yoy")
-        v[f"{k}_yoy_widening"] = value_in(p, market=m, scope="national", measure="yoy_fall_widening_vs_2023end")
+        v[f"{k}_yoy_widening"] = value_in(
+            p, market=m, scope="national", measure="yoy_fall_widening_vs_2023end"
+        )
         v[f"{k}_mom"] = value_in(p, market=m, scope="national", measure="mom", period="2024-03")
-        v[f"{k}_mom_narrowing"] = value_in(p, market=m, scope="national", measure="mom_fall_narrowing_vs_2023end")
+        v[f"{k}_mom_narrowing"] = value_in(
+            p, market=m, scope="national", measure="mom_fall_narrowing_vs_2023end"
+        )
         v[f"{k}_yoy_2023end"] = v[f"{k}_yoy_national"] + v[f"{k}_yoy_widening"]
         v[f"{k}_mom_2023end"] = v[f"{k}_mom"] - v[f"{k}_mom_narrowing"]
         for meas in ("yoy", "mom"):
@@ -493,13 +625,21 @@ def chapter_values(price_change_pct: float = 0.0, rent_change_pct: float = 0.0,
             v[f"sales_{k}_{sc}"] = value_in(s, unit, indicator=ind, scope=sc, measure="level")
             v[f"sales_{k}_{sc}_yoy"] = value_in(s, indicator=ind, scope=sc, measure="yoy", period="2024Q1")
         v[f"sales_{k}_yoy_2023"] = value_in(s, indicator=ind, scope="total", measure="yoy", period="2023")
-        v[f"sales_{k}_presale_share_pct"] = 100 * v[f"sales_{k}_presale"] / (v[f"sales_{k}_presale"] + v[f"sales_{k}_completed"])
-    v["sales_value_completed_100m"] = value_in(s, "CNY_100m", indicator="sales_value", scope="completed", measure="level")
-    v["sales_area_completed_10k"] = value_in(s, "m2_10k", indicator="sales_area", scope="completed", measure="level")
+        v[f"sales_{k}_presale_share_pct"] = (
+            100 * v[f"sales_{k}_presale"] / (v[f"sales_{k}_presale"] + v[f"sales_{k}_completed"])
+        )
+    v["sales_value_completed_100m"] = value_in(
+        s, "CNY_100m", indicator="sales_value", scope="completed", measure="level"
+    )
+    v["sales_area_completed_10k"] = value_in(
+        s, "m2_10k", indicator="sales_area", scope="completed", measure="level"
+    )
     split = sales_split().set_index("scope")["price_cny_per_m2"]
     for sc in ("total", "presale", "completed"):
         v[f"price_per_m2_{sc}"] = float(split[sc])
-    v["price_per_m2_total_yoy"] = growth_pct(1 + v["sales_value_total_yoy"] / 100, 1 + v["sales_area_total_yoy"] / 100)
+    v["price_per_m2_total_yoy"] = growth_pct(
+        1 + v["sales_value_total_yoy"] / 100, 1 + v["sales_area_total_yoy"] / 100
+    )
 
     for ind in ("res_investment", "new_starts", "completions"):
         unit = "CNY_trn" if ind == "res_investment" else "m2_100m"
@@ -546,5 +686,6 @@ def chapter_values(price_change_pct: float = 0.0, rent_change_pct: float = 0.0,
             v[f"{sc}_{col}"] = float(rc.loc[sc, col])
     for sc in ("tier1", "tier3"):
         v[f"{sc}_change_for_target_yield"] = price_change_for_target_yield(
-            v[f"{sc}_cap_2024q1"], target_yield_pct, rent_change_pct)
+            v[f"{sc}_cap_2024q1"], target_yield_pct, rent_change_pct
+        )
     return v

@@ -9,14 +9,19 @@ from . import charts, sources
 from . import housing as h
 
 SCOPE_LABELS = {
-    "national": "70 cities", "tier1": "Tier 1", "tier2": "Tier 2", "tier3": "Tier 3",
-    "tier2_hot": "Tier 2, hot", "tier2_nonhot": "Tier 2, other", "14city": "14-city sample",
+    "national": "70 cities",
+    "tier1": "Tier 1",
+    "tier2": "Tier 2",
+    "tier3": "Tier 3",
+    "tier2_hot": "Tier 2, hot",
+    "tier2_nonhot": "Tier 2, other",
+    "14city": "14-city sample",
 }
 MARKET_LABELS = {"new": "New homes", "second_hand": "Second-hand homes"}
 
 
 def _src(*frames: pd.DataFrame) -> str:
-    return sources.line([(s, l) for f in frames for s, l in zip(f["source"], f["locator"])])
+    return sources.line([pair for f in frames for pair in zip(f["source"], f["locator"])])
 
 
 def prices_by_tier() -> alt.VConcatChart:
@@ -26,15 +31,21 @@ def prices_by_tier() -> alt.VConcatChart:
     d["where"] = d["scope"].map(SCOPE_LABELS)
     d["market_label"] = d["market"].map(MARKET_LABELS)
     order = [SCOPE_LABELS[s] for s in ("national", "tier1", "tier2", "tier3")]
-    chart = alt.Chart(d, title="Home prices, 2024Q1: change on a year earlier").mark_bar().encode(
-        x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("market_label:N"),
-        y=alt.Y("value:Q", title="Change on a year earlier (%)"),
-        color=alt.Color("market_label:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["where:N", "market_label:N", alt.Tooltip("value:Q", title="y/y (%)", format=".2f")],
-    ).properties(width=480)
+    chart = (
+        alt.Chart(d, title="Home prices, 2024Q1: change on a year earlier")
+        .mark_bar()
+        .encode(
+            x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("market_label:N"),
+            y=alt.Y("value:Q", title="Change on a year earlier (%)"),
+            color=alt.Color("market_label:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["where:N", "market_label:N", alt.Tooltip("value:Q", title="y/y (%)", format=".2f")],
+        )
+        .properties(width=480)
+    )
     desc = "Bar chart of year-on-year price changes in 2024Q1: " + "; ".join(
-        f"{SCOPE_LABELS[r.scope]} {MARKET_LABELS[r.market].lower()} {r.value:.2f}%" for r in d.itertuples())
+        f"{SCOPE_LABELS[r.scope]} {MARKET_LABELS[r.market].lower()} {r.value:.2f}%" for r in d.itertuples()
+    )
     return charts.finish(chart, source=_src(d), description=desc)
 
 
@@ -44,7 +55,9 @@ def mom_timeline() -> alt.VConcatChart:
     t["market_label"] = t["market"].map(MARKET_LABELS)
     p = h.load("housing_70city_prices")
     base = alt.Chart(t, title="Month-on-month price change, 70-city average").encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", values=sorted(t["date"].unique().tolist()))),
+        x=alt.X(
+            "date:T", title=None, axis=alt.Axis(format="%b %Y", values=sorted(t["date"].unique().tolist()))
+        ),
         y=alt.Y("mom_pct:Q", title="Change on the previous month (%)", scale=alt.Scale(domain=[-1, 0])),
         color=alt.Color("market_label:N", title=None, legend=alt.Legend(orient="bottom")),
     )
@@ -54,26 +67,42 @@ def mom_timeline() -> alt.VConcatChart:
         tooltip=["period:N", "market_label:N", "basis:N", alt.Tooltip("mom_pct:Q", format=".2f")],
     )
     desc = "Month-on-month changes: " + "; ".join(
-        f"{r.period} {MARKET_LABELS[r.market].lower()} {r.mom_pct:.2f}% ({r.basis})" for r in t.itertuples())
+        f"{r.period} {MARKET_LABELS[r.market].lower()} {r.mom_pct:.2f}% ({r.basis})" for r in t.itertuples()
+    )
     src = _src(p[p["measure"].isin(["mom", "mom_fall_narrowing_vs_2023end"])])
-    return charts.finish(lines + pts, source=src + ". End-2023 values backed out of the stated narrowing",
-                         description=desc)
+    return charts.finish(
+        lines + pts, source=src + ". End-2023 values backed out of the stated narrowing", description=desc
+    )
 
 
 def sales_split() -> alt.VConcatChart:
     """Bars: 2024Q1 y/y change of floor area and value sold, pre-sale vs completed vs total."""
     s = h.load("housing_sales")
     d = s[(s["measure"] == "yoy") & (s["period"] == "2024Q1")].copy()
-    d["segment"] = d["scope"].map({"total": "All new homes", "presale": "Pre-sale (期房)", "completed": "Completed (现房)"})
+    d["segment"] = d["scope"].map(
+        {"total": "All new homes", "presale": "Pre-sale (期房)", "completed": "Completed (现房)"}
+    )
     d["what"] = d["indicator"].map({"sales_area": "Floor area sold", "sales_value": "Value sold"})
-    chart = alt.Chart(d, title="New-home sales, 2024Q1: pre-sale collapses, completed homes grow").mark_bar().encode(
-        x=alt.X("segment:N", title=None, sort=["All new homes", "Pre-sale (期房)", "Completed (现房)"], axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("what:N"),
-        y=alt.Y("value:Q", title="Change on a year earlier (%)"),
-        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["segment:N", "what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
-    ).properties(width=480)
-    desc = "Bar chart of sales changes in 2024Q1: " + "; ".join(f"{r.segment} {r.what.lower()} {r.value:+.1f}%" for r in d.itertuples())
+    chart = (
+        alt.Chart(d, title="New-home sales, 2024Q1: pre-sale collapses, completed homes grow")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "segment:N",
+                title=None,
+                sort=["All new homes", "Pre-sale (期房)", "Completed (现房)"],
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("what:N"),
+            y=alt.Y("value:Q", title="Change on a year earlier (%)"),
+            color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["segment:N", "what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
+        )
+        .properties(width=480)
+    )
+    desc = "Bar chart of sales changes in 2024Q1: " + "; ".join(
+        f"{r.segment} {r.what.lower()} {r.value:+.1f}%" for r in d.itertuples()
+    )
     return charts.finish(chart, source=_src(d), description=desc)
 
 
@@ -82,41 +111,71 @@ def supply_indicators() -> alt.VConcatChart:
     su = h.load("housing_supply")
     la = h.load("housing_land")
     labels = {
-        "res_investment": "Residential investment", "new_starts": "New starts (floor area)",
-        "completions": "Completions (floor area)", "res_land_supplied": "100-city residential land supplied",
-        "res_land_sold": "100-city residential land sold", "res_land_value": "100-city land sales value",
+        "res_investment": "Residential investment",
+        "new_starts": "New starts (floor area)",
+        "completions": "Completions (floor area)",
+        "res_land_supplied": "100-city residential land supplied",
+        "res_land_sold": "100-city residential land sold",
+        "res_land_value": "100-city land sales value",
         "land_use_revenue": "National land-sale revenue",
     }
     d = pd.concat([su[su["measure"] == "yoy"], la[(la["measure"] == "yoy") & la["indicator"].isin(labels)]])
     d["what"] = d["indicator"].map(labels)
-    d["group"] = d["indicator"].map(lambda i: "Construction" if i in ("res_investment", "new_starts", "completions") else "Land")
-    chart = alt.Chart(d, title="Supply and land, 2024Q1: change on a year earlier").mark_bar().encode(
-        y=alt.Y("what:N", title=None, sort=list(labels.values()), axis=alt.Axis(labelLimit=260)),
-        x=alt.X("value:Q", title="Change on a year earlier (%)"),
-        color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
+    d["group"] = d["indicator"].map(
+        lambda i: "Construction" if i in ("res_investment", "new_starts", "completions") else "Land"
     )
-    desc = "Bar chart of 2024Q1 year-on-year changes: " + "; ".join(f"{r.what} {r.value:+.1f}%" for r in d.itertuples())
+    chart = (
+        alt.Chart(d, title="Supply and land, 2024Q1: change on a year earlier")
+        .mark_bar()
+        .encode(
+            y=alt.Y("what:N", title=None, sort=list(labels.values()), axis=alt.Axis(labelLimit=260)),
+            x=alt.X("value:Q", title="Change on a year earlier (%)"),
+            color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
+        )
+    )
+    desc = "Bar chart of 2024Q1 year-on-year changes: " + "; ".join(
+        f"{r.what} {r.value:+.1f}%" for r in d.itertuples()
+    )
     return charts.finish(chart, source=_src(d), description=desc)
 
 
 def inventory_by_tier() -> alt.VConcatChart:
     """Grouped bars: months to clear by tier, end-2023 and end-2024Q1."""
     t = h.inventory_table()
-    d = t.melt(id_vars=["scope", "basis_2023end"], value_vars=["months_2023end", "months_2024q1"],
-               var_name="when", value_name="months")
+    d = t.melt(
+        id_vars=["scope", "basis_2023end"],
+        value_vars=["months_2023end", "months_2024q1"],
+        var_name="when",
+        value_name="months",
+    )
     d["when"] = d["when"].map({"months_2023end": "End-2023", "months_2024q1": "End-2024Q1"})
     d["where"] = d["scope"].map(SCOPE_LABELS)
     inv = h.load("housing_inventory")
-    chart = alt.Chart(d, title="Months needed to sell the housing stock (去化周期)").mark_bar().encode(
-        x=alt.X("where:N", title=None, sort=[SCOPE_LABELS[s] for s in ("tier1", "tier2", "tier3", "14city")], axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("when:N"),
-        y=alt.Y("months:Q", title="Months"),
-        color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["where:N", "when:N", alt.Tooltip("months:Q", format=".1f")],
-    ).properties(width=480)
-    desc = "Bar chart of inventory clearance months: " + "; ".join(f"{r.where} {r.when} {r.months:.1f}" for r in d.itertuples())
-    src = _src(inv[inv["indicator"] == "clearance_months"]) + ". Tier values at end-2023 = end-2024Q1 level minus the stated rise"
+    chart = (
+        alt.Chart(d, title="Months needed to sell the housing stock (去化周期)")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "where:N",
+                title=None,
+                sort=[SCOPE_LABELS[s] for s in ("tier1", "tier2", "tier3", "14city")],
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("when:N"),
+            y=alt.Y("months:Q", title="Months"),
+            color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["where:N", "when:N", alt.Tooltip("months:Q", format=".1f")],
+        )
+        .properties(width=480)
+    )
+    desc = "Bar chart of inventory clearance months: " + "; ".join(
+        f"{r.where} {r.when} {r.months:.1f}" for r in d.itertuples()
+    )
+    src = (
+        _src(inv[inv["indicator"] == "clearance_months"])
+        + ". Tier values at end-2023 = end-2024Q1 level minus the stated rise"
+    )
     return charts.finish(chart, source=src, description=desc)
 
 
@@ -126,24 +185,51 @@ def rent_capitalisation(price_change_pct: float, rent_change_pct: float) -> alt.
     scen = f"Scenario (prices {price_change_pct:+g}%, rents {rent_change_pct:+g}%)"
     rows = []
     for r in t.itertuples():
-        for when, cap, yld in (("End-2023", r.cap_2023end, r.yield_2023end_pct),
-                               ("End-2024Q1", r.cap_2024q1, r.yield_2024q1_pct),
-                               (scen, r.cap_scenario, r.yield_scenario_pct)):
+        for when, cap, yld in (
+            ("End-2023", r.cap_2023end, r.yield_2023end_pct),
+            ("End-2024Q1", r.cap_2024q1, r.yield_2024q1_pct),
+            (scen, r.cap_scenario, r.yield_scenario_pct),
+        ):
             rows.append(dict(where=SCOPE_LABELS[r.scope], when=when, years=cap, yield_pct=yld))
     d = pd.DataFrame(rows)
     order = [SCOPE_LABELS[s] for s in ("tier1", "tier2_hot", "tier2_nonhot", "tier3")]
-    enc = dict(x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)), xOffset=alt.XOffset("when:N", sort=["End-2023", "End-2024Q1", scen]),
-               color=alt.Color("when:N", title=None, sort=["End-2023", "End-2024Q1", scen], legend=alt.Legend(orient="bottom", labelLimit=400)))
-    caps = alt.Chart(d, title="Rent capitalisation (租金资本化率): years of rent to pay for a home").mark_bar().encode(
-        y=alt.Y("years:Q", title="Years"), tooltip=["where:N", "when:N", alt.Tooltip("years:Q", format=".1f")], **enc,
-    ).properties(height=220, width=480)
-    ylds = alt.Chart(d, title="Implied gross rental yield").mark_bar().encode(
-        y=alt.Y("yield_pct:Q", title="% a year"), tooltip=["where:N", "when:N", alt.Tooltip("yield_pct:Q", format=".2f")], **enc,
-    ).properties(height=180, width=480)
+    enc = dict(
+        x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("when:N", sort=["End-2023", "End-2024Q1", scen]),
+        color=alt.Color(
+            "when:N",
+            title=None,
+            sort=["End-2023", "End-2024Q1", scen],
+            legend=alt.Legend(orient="bottom", labelLimit=400),
+        ),
+    )
+    caps = (
+        alt.Chart(d, title="Rent capitalisation (租金资本化率): years of rent to pay for a home")
+        .mark_bar()
+        .encode(
+            y=alt.Y("years:Q", title="Years"),
+            tooltip=["where:N", "when:N", alt.Tooltip("years:Q", format=".1f")],
+            **enc,
+        )
+        .properties(height=220, width=480)
+    )
+    ylds = (
+        alt.Chart(d, title="Implied gross rental yield")
+        .mark_bar()
+        .encode(
+            y=alt.Y("yield_pct:Q", title="% a year"),
+            tooltip=["where:N", "when:N", alt.Tooltip("yield_pct:Q", format=".2f")],
+            **enc,
+        )
+        .properties(height=180, width=480)
+    )
     rc = h.load("housing_rent_capitalisation")
     desc = "Rent capitalisation and yield by tier: " + "; ".join(
-        f"{r.where} {r.when} {r.years:.1f} years ({r.yield_pct:.2f}%)" for r in d.itertuples())
-    return charts.finish(alt.vconcat(caps, ylds), source=_src(rc) + ". Yields and scenario computed", description=desc)
+        f"{r.where} {r.when} {r.years:.1f} years ({r.yield_pct:.2f}%)" for r in d.itertuples()
+    )
+    return charts.finish(
+        alt.vconcat(caps, ylds), source=_src(rc) + ". Yields and scenario computed", description=desc
+    )
 
 
 def climate_index() -> alt.VConcatChart:
@@ -152,16 +238,37 @@ def climate_index() -> alt.VConcatChart:
     lv = ci[ci["item"] == "level"].copy()
     lv["date"] = pd.to_datetime(lv["period_end"]) + pd.offsets.MonthEnd(0)
     mod = ci[ci["item"] == "band_moderate"].iloc[0]
-    band = pd.DataFrame({"low": [float(mod["value_low"])], "high": [float(mod["value_high"])], "label": ["Moderate band (95–105)"]})
-    dom = alt.Scale(domain=[88, 107], zero=False)
-    rule = alt.Chart(band).mark_rect(opacity=0.15, color=charts.PALETTE[2]).encode(y=alt.Y("low:Q", scale=dom), y2="high:Q")
-    optimal = float(ci[ci["item"] == "band_optimal"].iloc[0]["value"])
-    opt = alt.Chart(pd.DataFrame({"y": [optimal]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(y=alt.Y("y:Q", scale=dom))
-    pts = alt.Chart(lv, title="National real-estate climate index (国房景气指数)").mark_line(point=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", values=lv["date"].tolist())),
-        y=alt.Y("value:Q", title="Index", scale=dom),
-        tooltip=[alt.Tooltip("period_end:N", title="month"), alt.Tooltip("value:Q", format=".2f")],
+    band = pd.DataFrame(
+        {
+            "low": [float(mod["value_low"])],
+            "high": [float(mod["value_high"])],
+            "label": ["Moderate band (95–105)"],
+        }
     )
-    desc = ("Climate index readings " + ", ".join(f"{r.period_end}: {r.value:.2f}" for r in lv.itertuples())
-            + ", both below the moderate band of 95 to 105 (shaded); 100 is the optimum (dashed).")
+    dom = alt.Scale(domain=[88, 107], zero=False)
+    rule = (
+        alt.Chart(band)
+        .mark_rect(opacity=0.15, color=charts.PALETTE[2])
+        .encode(y=alt.Y("low:Q", scale=dom), y2="high:Q")
+    )
+    optimal = float(ci[ci["item"] == "band_optimal"].iloc[0]["value"])
+    opt = (
+        alt.Chart(pd.DataFrame({"y": [optimal]}))
+        .mark_rule(strokeDash=[4, 3], color=charts.MUTED)
+        .encode(y=alt.Y("y:Q", scale=dom))
+    )
+    pts = (
+        alt.Chart(lv, title="National real-estate climate index (国房景气指数)")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", values=lv["date"].tolist())),
+            y=alt.Y("value:Q", title="Index", scale=dom),
+            tooltip=[alt.Tooltip("period_end:N", title="month"), alt.Tooltip("value:Q", format=".2f")],
+        )
+    )
+    desc = (
+        "Climate index readings "
+        + ", ".join(f"{r.period_end}: {r.value:.2f}" for r in lv.itertuples())
+        + ", both below the moderate band of 95 to 105 (shaded); 100 is the optimum (dashed)."
+    )
     return charts.finish((rule + opt + pts).properties(height=220), source=_src(ci), description=desc)

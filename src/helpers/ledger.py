@@ -27,8 +27,19 @@ CHAPTER_MODULES = {
 """Ledger chapter id → the module whose ``ledger_checks()`` supplies that chapter's rows."""
 
 COLUMNS = [
-    "chapter", "source", "table", "row", "column", "published", "recomputed", "unit",
-    "decimals", "difference", "tolerance", "status", "note",
+    "chapter",
+    "source",
+    "table",
+    "row",
+    "column",
+    "published",
+    "recomputed",
+    "unit",
+    "decimals",
+    "difference",
+    "tolerance",
+    "status",
+    "note",
 ]
 
 
@@ -112,7 +123,9 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
 
 def display_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A reader-facing view: published, ours, difference and status with rounded numbers."""
-    view = table[["table", "row", "column", "published", "recomputed", "difference", "unit", "status", "note"]].copy()
+    view = table[
+        ["table", "row", "column", "published", "recomputed", "difference", "unit", "status", "note"]
+    ].copy()
     view["recomputed"] = view["recomputed"].round(4)
     view["difference"] = view["difference"].round(4)
     return view.reset_index(drop=True)

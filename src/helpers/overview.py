@@ -40,9 +40,13 @@ def ratio(numerator: float, denominator: float) -> float:
 
 def _row(topic: str, figure: str, row: pd.Series, period: str | None = None) -> dict:
     return {
-        "topic": topic, "figure": figure, "value": float(row["value"]), "unit": row["unit"],
+        "topic": topic,
+        "figure": figure,
+        "value": float(row["value"]),
+        "unit": row["unit"],
         "period": period or str(row.get("period", row.get("year", ""))),
-        "source": row["source"], "locator": row["locator"],
+        "source": row["source"],
+        "locator": row["locator"],
     }
 
 
@@ -52,18 +56,36 @@ def headline_rows() -> dict[str, pd.Series]:
         "npl_ratio": pick("npl_banking_system", indicator="npl_ratio", period="2025Q3", estimator="official"),
         "npl_balance": pick("npl_banking_system", indicator="npl_balance", period="2025Q3"),
         "npl_ratio_change": pick("npl_banking_system", indicator="npl_ratio_change_qoq", period="2025Q3"),
-        "npl_estimate": pick("npl_banking_system", indicator="npl_ratio", estimator="Japan Research Institute"),
-        "disposals_2024": pick("npl_disposals", indicator="disposals", year=2024, relation="eq",
-                               source="000_53446e2d23b336c6.txt"),
-        "disposals_growth": pick("npl_disposals", indicator="disposals_growth_yoy", year=2024, relation="approx",
-                                 source="000_53446e2d23b336c6.txt"),
-        "disposals_floor": pick("npl_disposals", indicator="disposals", year=2020, relation="gt",
-                                source="000_53446e2d23b336c6.txt"),
+        "npl_estimate": pick(
+            "npl_banking_system", indicator="npl_ratio", estimator="Japan Research Institute"
+        ),
+        "disposals_2024": pick(
+            "npl_disposals",
+            indicator="disposals",
+            year=2024,
+            relation="eq",
+            source="000_53446e2d23b336c6.txt",
+        ),
+        "disposals_growth": pick(
+            "npl_disposals",
+            indicator="disposals_growth_yoy",
+            year=2024,
+            relation="approx",
+            source="000_53446e2d23b336c6.txt",
+        ),
+        "disposals_floor": pick(
+            "npl_disposals",
+            indicator="disposals",
+            year=2020,
+            relation="gt",
+            source="000_53446e2d23b336c6.txt",
+        ),
         "bank_homes": pick("npl_bank_home_sales", row_type="total", indicator="homes"),
         "institutions": pick("npl_bank_home_sales", row_type="total", indicator="institutions"),
         "shanghai_sales": pick("npl_market_context", indicator="shanghai_new_home_sales"),
-        "prices_oct25": pick("housing_70city_prices", period="2025-10", market="new", scope="national",
-                             measure="mom"),
+        "prices_oct25": pick(
+            "housing_70city_prices", period="2025-10", market="new", scope="national", measure="mom"
+        ),
         "retail_npl": pick("retail_npl_overview", indicator="npl_ratio", segment="retail"),
         "corporate_npl": pick("retail_npl_overview", indicator="npl_ratio", segment="corporate"),
     }
@@ -84,7 +106,12 @@ def headline_figures() -> pd.DataFrame:
         _row("Disposals", "Growth of disposals in 2024 (about)", r["disposals_growth"]),
         _row("Disposals", "Disposals each year 2020–2024 exceeded", r["disposals_floor"], period="2020–2024"),
         _row("Collateral", "Homes sold or listed by banks (about)", r["bank_homes"], period="to Nov 2025"),
-        _row("Collateral", "Institutions selling collateral (at least)", r["institutions"], period="to Nov 2025"),
+        _row(
+            "Collateral",
+            "Institutions selling collateral (at least)",
+            r["institutions"],
+            period="to Nov 2025",
+        ),
         _row("Collateral", "Shanghai new-home sales (about)", r["shanghai_sales"]),
         _row("Housing", "70-city new-home prices, month on month", r["prices_oct25"]),
         _row("Retail loans", "Listed banks' retail NPL ratio", r["retail_npl"]),
@@ -108,7 +135,9 @@ def derived_figures(alternative_npl_ratio_pct: float | None = None) -> dict[str,
     r = headline_rows()
     balance_trn = units.convert(r["npl_balance"]["value"], r["npl_balance"]["unit"], "CNY_trn")
     official = r["npl_ratio"]["value"]
-    alternative = r["npl_estimate"]["value"] if alternative_npl_ratio_pct is None else alternative_npl_ratio_pct
+    alternative = (
+        r["npl_estimate"]["value"] if alternative_npl_ratio_pct is None else alternative_npl_ratio_pct
+    )
     gap = disposals.hidden_npl_gap(balance_trn, official, alternative)
     homes = units.convert(r["bank_homes"]["value"], r["bank_homes"]["unit"], "homes")
     shanghai = units.convert(r["shanghai_sales"]["value"], r["shanghai_sales"]["unit"], "homes")
@@ -133,10 +162,12 @@ def headline_table() -> pd.DataFrame:
     from . import sources
 
     frame = headline_figures()
-    return pd.DataFrame({
-        "figure": frame["figure"],
-        "value": frame["value"],
-        "unit": [units.unit(u).published.split(" / ")[0] for u in frame["unit"]],
-        "period": frame["period"],
-        "source": [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])],
-    }).set_index("figure")
+    return pd.DataFrame(
+        {
+            "figure": frame["figure"],
+            "value": frame["value"],
+            "unit": [units.unit(u).published.split(" / ")[0] for u in frame["unit"]],
+            "period": frame["period"],
+            "source": [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])],
+        }
+    ).set_index("figure")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import data, units
 from .ledger import Check
-from .policy_mortgage import _non_negative, _positive, _share
+from .policy_mortgage import _non_negative, _positive
 from .policy_switch import gap_share, solve_two_point
 
 CHAPTER = "policy"
@@ -51,7 +51,9 @@ def rent_capitalisation(period: str = "2024-03") -> pd.DataFrame:
         rc = data.load(RENT_CAP_TABLE)
     except data.DataError:
         return pd.DataFrame(columns=["scope", "value", "unit"])
-    return rc[rc["period"] == period][["scope", "n_cities", "value", "unit", "source", "locator"]].reset_index(drop=True)
+    return rc[rc["period"] == period][
+        ["scope", "n_cities", "value", "unit", "source", "locator"]
+    ].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- growth arithmetic
@@ -89,7 +91,9 @@ def growth_from_increase_pct(end: float, increase: float) -> float:
     return increase / (end - increase) * 100.0
 
 
-def growth_interval_pct(start: float, end: float, half_unit_start: float, half_unit_end: float) -> tuple[float, float]:
+def growth_interval_pct(
+    start: float, end: float, half_unit_start: float, half_unit_end: float
+) -> tuple[float, float]:
     """Range of growth consistent with two rounded balances: each may be off by half a unit."""
     lo = growth_pct(start + half_unit_start, end - half_unit_end)
     hi = growth_pct(start - half_unit_start, end + half_unit_end)
@@ -143,8 +147,9 @@ def down_payment_from_ltv(ltv_pct: float) -> float:
     return 100.0 - ltv
 
 
-def tradein_table(cap: pd.DataFrame, lease_years: float, yield_pct: float, down_payment_pcts,
-                  discount_pct: float) -> pd.DataFrame:
+def tradein_table(
+    cap: pd.DataFrame, lease_years: float, yield_pct: float, down_payment_pcts, discount_pct: float
+) -> pd.DataFrame:
     """Per rent-capitalisation tier (plus the source's flat ~2 % yield): what a lease prepays.
 
     Columns: tier, cap_years, yield_pct, share of price funded by ``lease_years`` (undiscounted and
@@ -156,7 +161,9 @@ def tradein_table(cap: pd.DataFrame, lease_years: float, yield_pct: float, down_
     out = []
     for tier, capy, y in rows:
         row = {
-            "tier": tier, "cap_years": capy, "yield_pct": y,
+            "tier": tier,
+            "cap_years": capy,
+            "yield_pct": y,
             f"{lease_years:g}y_share_pct": 100 * lease_share_of_price(lease_years, y),
             f"{lease_years:g}y_share_disc_pct": 100 * lease_share_of_price(lease_years, y, discount_pct),
         }
@@ -169,9 +176,18 @@ def tradein_table(cap: pd.DataFrame, lease_years: float, yield_pct: float, down_
 
 # --------------------------------------------------------------------------- ledger
 def _check(table_, row, column, published, recomputed, unit, decimals, note=""):
-    return Check(chapter=CHAPTER, source=SOURCE_NIFD, table=table_, row=row, column=column,
-                 published=float(published), recomputed=float(recomputed), unit=unit,
-                 decimals=decimals, note=note)
+    return Check(
+        chapter=CHAPTER,
+        source=SOURCE_NIFD,
+        table=table_,
+        row=row,
+        column=column,
+        published=float(published),
+        recomputed=float(recomputed),
+        unit=unit,
+        decimals=decimals,
+        note=note,
+    )
 
 
 def ledger_checks() -> list[Check]:
@@ -182,94 +198,320 @@ def ledger_checks() -> list[Check]:
     lpr = v("lpr_5y")
     # §二(一): rates against the LPR and each other (bp = pct difference x 100)
     to_bp = units.factor("pp", "bp")  # a difference of two % rates is in pp
-    checks.append(_check("§二(一)", "first-home average rate", "spread to LPR (bp)", v("mortgage_rate_first_vs_lpr"),
-                         (v("mortgage_rate_first_avg") - lpr) * to_bp, "bp", 0))
-    checks.append(_check("§二(一)", "second-home average rate", "spread to LPR (bp)", v("mortgage_rate_second_vs_lpr"),
-                         (v("mortgage_rate_second_avg") - lpr) * to_bp, "bp", 0))
-    checks.append(_check("§二(一)", "lowest first-home rate", "above provident-fund rate (bp)", v("lowest_rate_vs_pf"),
-                         (v("mortgage_rate_first_min") - v("provident_fund_rate")) * to_bp, "bp", 0))
-    checks.append(_check("§二(一)", "threshold LPR - 20 bp", "rate (%)", v("threshold_first_lpr_minus_20"),
-                         lpr - 20 / to_bp, "pct", 2))
-    checks.append(_check("§二(一)", "second-home floor LPR + 20 bp", "rate (%)", v("second_home_floor"),
-                         lpr + 20 / to_bp, "pct", 2))
-    checks.append(_check("§二(一)", "first/second-home spread", "spread (bp)", v("first_second_spread"),
-                         (v("mortgage_rate_second_avg") - v("mortgage_rate_first_avg")) * to_bp, "bp", 0))
-    checks.append(_check("§二(一)", "first/second-home spread", "change vs end-2023 (bp)", v("first_second_spread_change"),
-                         v("mortgage_rate_second_change") - v("mortgage_rate_first_change"), "bp", 0))
+    checks.append(
+        _check(
+            "§二(一)",
+            "first-home average rate",
+            "spread to LPR (bp)",
+            v("mortgage_rate_first_vs_lpr"),
+            (v("mortgage_rate_first_avg") - lpr) * to_bp,
+            "bp",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "second-home average rate",
+            "spread to LPR (bp)",
+            v("mortgage_rate_second_vs_lpr"),
+            (v("mortgage_rate_second_avg") - lpr) * to_bp,
+            "bp",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "lowest first-home rate",
+            "above provident-fund rate (bp)",
+            v("lowest_rate_vs_pf"),
+            (v("mortgage_rate_first_min") - v("provident_fund_rate")) * to_bp,
+            "bp",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "threshold LPR - 20 bp",
+            "rate (%)",
+            v("threshold_first_lpr_minus_20"),
+            lpr - 20 / to_bp,
+            "pct",
+            2,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "second-home floor LPR + 20 bp",
+            "rate (%)",
+            v("second_home_floor"),
+            lpr + 20 / to_bp,
+            "pct",
+            2,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "first/second-home spread",
+            "spread (bp)",
+            v("first_second_spread"),
+            (v("mortgage_rate_second_avg") - v("mortgage_rate_first_avg")) * to_bp,
+            "bp",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(一)",
+            "first/second-home spread",
+            "change vs end-2023 (bp)",
+            v("first_second_spread_change"),
+            v("mortgage_rate_second_change") - v("mortgage_rate_first_change"),
+            "bp",
+            0,
+        )
+    )
     # §二(二): balances and flows
     bal = units.convert(v("mortgage_balance"), "CNY_trn", "CNY_100m")
-    checks.append(_check("§二(二)", "personal housing loans", "q/q growth 2024Q1 (%)", v("mortgage_balance_qoq"),
-                         growth_from_increase_pct(bal, v("mortgage_balance_q_increase")), "pct", 2,
-                         "the printed increase of 51 亿元 on a 38.19 万亿元 balance is 0.013 %, not 0.05 %; "
-                         "a 0.05 % rise would be about 190 亿元, so either the increase or the rate is misprinted"))
-    checks.append(_check("§二(二)", "households' new medium/long-term loans, monthly mean", "y/y change (%)",
-                         v("hh_mlt_loans_yoy"), growth_pct(v("hh_mlt_loans_monthly_avg_2023q1"), v("hh_mlt_loans_monthly_avg_2024q1")),
-                         "pct", 2, "3250/3147 - 1 = 3.27 %; the source's 3.26 % was presumably computed from unrounded monthly figures"))
+    checks.append(
+        _check(
+            "§二(二)",
+            "personal housing loans",
+            "q/q growth 2024Q1 (%)",
+            v("mortgage_balance_qoq"),
+            growth_from_increase_pct(bal, v("mortgage_balance_q_increase")),
+            "pct",
+            2,
+            "the printed increase of 51 亿元 on a 38.19 万亿元 balance is 0.013 %, not 0.05 %; "
+            "a 0.05 % rise would be about 190 亿元, so either the increase or the rate is misprinted",
+        )
+    )
+    checks.append(
+        _check(
+            "§二(二)",
+            "households' new medium/long-term loans, monthly mean",
+            "y/y change (%)",
+            v("hh_mlt_loans_yoy"),
+            growth_pct(v("hh_mlt_loans_monthly_avg_2023q1"), v("hh_mlt_loans_monthly_avg_2024q1")),
+            "pct",
+            2,
+            "3250/3147 - 1 = 3.27 %; the source's 3.26 % was presumably computed from unrounded monthly figures",
+        )
+    )
     # §二(三): down payment range low end vs the highest LTV
     ltv = table("policy_ltv_cities")
-    checks.append(_check("§二(三)", "12-city sample", "number of cities listed", v("ltv_cities_count"), len(ltv), "count", 0))
-    checks.append(_check("§二(三)", "average down payment, low end", "100 - highest LTV (%)", v("down_payment_range", "value_low"),
-                         down_payment_from_ltv(float(ltv["ltv"].max())), "pct", 0,
-                         "LTV is loan/price, so 100 - LTV is the down payment only if there is no other borrowing"))
+    checks.append(
+        _check(
+            "§二(三)",
+            "12-city sample",
+            "number of cities listed",
+            v("ltv_cities_count"),
+            len(ltv),
+            "count",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§二(三)",
+            "average down payment, low end",
+            "100 - highest LTV (%)",
+            v("down_payment_range", "value_low"),
+            down_payment_from_ltv(float(ltv["ltv"].max())),
+            "pct",
+            0,
+            "LTV is loan/price, so 100 - LTV is the down payment only if there is no other borrowing",
+        )
+    )
     # §三: development-loan share of credit, from the mortgage share (same denominator)
-    checks.append(_check("§三(一)", "development loans", "share of all credit (%)", v("dev_loan_share_of_credit"),
-                         v("dev_loan_balance") / v("mortgage_balance") * v("mortgage_share_of_credit"), "pct", 1,
-                         "recomputed as development / mortgage balance x mortgage share; both shares use total credit"))
-    fx_stock = units.convert(v("offshore_bond_outstanding_cny"), "CNY_trn", "CNY_100m") / v("offshore_bond_outstanding")
-    checks.append(_check("§三(二)", "offshore issuance in yuan", "at the rate implied by the outstanding stock (亿元)",
-                         v("offshore_bond_issuance_cny"), v("offshore_bond_issuance") * fx_stock, "CNY_100m", 0,
-                         "the flow is converted at about 7.09 yuan per dollar (266/37.54), the stock at about 7.12 "
-                         "(11,400/1,602): two different exchange rates, perhaps period average vs period end"))
+    checks.append(
+        _check(
+            "§三(一)",
+            "development loans",
+            "share of all credit (%)",
+            v("dev_loan_share_of_credit"),
+            v("dev_loan_balance") / v("mortgage_balance") * v("mortgage_share_of_credit"),
+            "pct",
+            1,
+            "recomputed as development / mortgage balance x mortgage share; both shares use total credit",
+        )
+    )
+    fx_stock = units.convert(v("offshore_bond_outstanding_cny"), "CNY_trn", "CNY_100m") / v(
+        "offshore_bond_outstanding"
+    )
+    checks.append(
+        _check(
+            "§三(二)",
+            "offshore issuance in yuan",
+            "at the rate implied by the outstanding stock (亿元)",
+            v("offshore_bond_issuance_cny"),
+            v("offshore_bond_issuance") * fx_stock,
+            "CNY_100m",
+            0,
+            "the flow is converted at about 7.09 yuan per dollar (266/37.54), the stock at about 7.12 "
+            "(11,400/1,602): two different exchange rates, perhaps period average vs period end",
+        )
+    )
     # §五(一): 24 banks and Bank of Guizhou
     npl = table("policy_bank_re_npl")
-    g = lambda e, s, m, y: float(npl[(npl.entity == e) & (npl.statistic == s) & (npl.measure == m) & (npl.year == y)]["value"].iloc[0])  # noqa: E731
-    checks.append(_check("§五(一)", "24 banks, median real-estate NPL ratio", "change 2019-2023 (pp)", v("bank_npl_median_change"),
-                         g("sample_24_banks", "median", "npl_ratio", 2023) - g("sample_24_banks", "median", "npl_ratio", 2019), "pp", 2))
-    checks.append(_check("§五(一)", "24 banks, real-estate NPL balance", "growth 2019-2023 (%)", v("bank_npl_balance_growth"),
-                         growth_pct(g("sample_24_banks", "total", "npl_balance", 2019), g("sample_24_banks", "total", "npl_balance", 2023)), "pct", 0))
-    checks.append(_check("§五(一)", "24 banks, highest real-estate NPL ratio 2023", "= Bank of Guizhou 2023 (%)",
-                         g("sample_24_banks", "max", "npl_ratio", 2023), g("bank_of_guizhou", "value", "npl_ratio", 2023), "pct", 2))
+    g = lambda e, s, m, y: float(
+        npl[(npl.entity == e) & (npl.statistic == s) & (npl.measure == m) & (npl.year == y)]["value"].iloc[0]
+    )  # noqa: E731
+    checks.append(
+        _check(
+            "§五(一)",
+            "24 banks, median real-estate NPL ratio",
+            "change 2019-2023 (pp)",
+            v("bank_npl_median_change"),
+            g("sample_24_banks", "median", "npl_ratio", 2023)
+            - g("sample_24_banks", "median", "npl_ratio", 2019),
+            "pp",
+            2,
+        )
+    )
+    checks.append(
+        _check(
+            "§五(一)",
+            "24 banks, real-estate NPL balance",
+            "growth 2019-2023 (%)",
+            v("bank_npl_balance_growth"),
+            growth_pct(
+                g("sample_24_banks", "total", "npl_balance", 2019),
+                g("sample_24_banks", "total", "npl_balance", 2023),
+            ),
+            "pct",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§五(一)",
+            "24 banks, highest real-estate NPL ratio 2023",
+            "= Bank of Guizhou 2023 (%)",
+            g("sample_24_banks", "max", "npl_ratio", 2023),
+            g("bank_of_guizhou", "value", "npl_ratio", 2023),
+            "pct",
+            2,
+        )
+    )
     # §五(二): household business loans
     b0, b1 = v("hh_business_loans_2020q1"), v("hh_business_loans_2024q1")
     lo, hi = growth_interval_pct(b0, b1, 0.05, 0.05)
-    checks.append(_check("§五(二)", "household business loans 2020Q1-2024Q1", "growth over 4 years (%)", v("hh_business_loans_growth_4y"),
-                         growth_pct(b0, b1), "pct", 1,
-                         f"23.5/11.8 gives 99.2 %; with both balances rounded to 0.1 万亿元 anything from {lo:.1f} to {hi:.1f} % "
-                         "is possible, so 98.1 % fits unrounded balances"))
-    checks.append(_check("§五(二)", "household business loans 2020Q1-2024Q1", "CAGR from the two balances (%)", v("hh_business_loans_cagr"),
-                         cagr_pct(b0, b1, 4), "pct", 1,
-                         "the rounded balances give 18.8 %; the printed 18.6 % follows from the printed 98.1 % (next row)"))
-    checks.append(_check("§五(二)", "household business loans 2020Q1-2024Q1", "CAGR from the printed 4-year growth (%)", v("hh_business_loans_cagr"),
-                         cagr_from_total_pct(v("hh_business_loans_growth_4y"), 4), "pct", 1))
-    checks.append(_check("§五(二)", "business-loan CAGR minus corporate-loan CAGR", "gap (pp)", v("business_vs_corporate_cagr_gap"),
-                         v("hh_business_loans_cagr") - v("corporate_loans_cagr"), "pp", 1))
+    checks.append(
+        _check(
+            "§五(二)",
+            "household business loans 2020Q1-2024Q1",
+            "growth over 4 years (%)",
+            v("hh_business_loans_growth_4y"),
+            growth_pct(b0, b1),
+            "pct",
+            1,
+            f"23.5/11.8 gives 99.2 %; with both balances rounded to 0.1 万亿元 anything from {lo:.1f} to {hi:.1f} % "
+            "is possible, so 98.1 % fits unrounded balances",
+        )
+    )
+    checks.append(
+        _check(
+            "§五(二)",
+            "household business loans 2020Q1-2024Q1",
+            "CAGR from the two balances (%)",
+            v("hh_business_loans_cagr"),
+            cagr_pct(b0, b1, 4),
+            "pct",
+            1,
+            "the rounded balances give 18.8 %; the printed 18.6 % follows from the printed 98.1 % (next row)",
+        )
+    )
+    checks.append(
+        _check(
+            "§五(二)",
+            "household business loans 2020Q1-2024Q1",
+            "CAGR from the printed 4-year growth (%)",
+            v("hh_business_loans_cagr"),
+            cagr_from_total_pct(v("hh_business_loans_growth_4y"), 4),
+            "pct",
+            1,
+        )
+    )
+    checks.append(
+        _check(
+            "§五(二)",
+            "business-loan CAGR minus corporate-loan CAGR",
+            "gap (pp)",
+            v("business_vs_corporate_cagr_gap"),
+            v("hh_business_loans_cagr") - v("corporate_loans_cagr"),
+            "pp",
+            1,
+        )
+    )
     # §五(二): the 2024 renewal-gap range, read as one stock of loans renewed at an unchanged LTV
     gl, gh = v("renewal_gap_2024", "value_low"), v("renewal_gap_2024", "value_high")
     fl, fh = v("renewal_price_fall", "value_low") / 100, v("renewal_price_fall", "value_high") / 100
     two = solve_two_point(gl, fl, gh, fh)
-    checks.append(_check("§五(二)", "2024 renewal gap, high end", "from the low end: same loans, same LTV (亿元)", gh,
-                         gl / gap_share(fl) * gap_share(fh), "CNY_100m", 0,
-                         f"a gap proportional to the price fall gives {gl / fl * fh:.0f}, not {gh:.0f}; both ends hold only if "
-                         f"loans had about {100 * (1 - 1 / two['headroom']):.0f} % room below the renewal limit and about "
-                         f"{two['renewing_balance']:.0f} 亿元 were renewing (our model; the source gives no method)"))
+    checks.append(
+        _check(
+            "§五(二)",
+            "2024 renewal gap, high end",
+            "from the low end: same loans, same LTV (亿元)",
+            gh,
+            gl / gap_share(fl) * gap_share(fh),
+            "CNY_100m",
+            0,
+            f"a gap proportional to the price fall gives {gl / fl * fh:.0f}, not {gh:.0f}; both ends hold only if "
+            f"loans had about {100 * (1 - 1 / two['headroom']):.0f} % room below the renewal limit and about "
+            f"{two['renewing_balance']:.0f} 亿元 were renewing (our model; the source gives no method)",
+        )
+    )
     # §五(三): issuers named vs counts stated
     iss = table("policy_default_issuers")
-    checks.append(_check("§五(三)", "onshore defaulting issuers", "names listed", v("onshore_default_issuers"),
-                         int((iss.market == "onshore").sum()), "count", 0))
-    checks.append(_check("§五(三)", "offshore defaulting issuers", "names listed", v("offshore_default_issuers"),
-                         int((iss.market == "offshore").sum()), "count", 0))
+    checks.append(
+        _check(
+            "§五(三)",
+            "onshore defaulting issuers",
+            "names listed",
+            v("onshore_default_issuers"),
+            int((iss.market == "onshore").sum()),
+            "count",
+            0,
+        )
+    )
+    checks.append(
+        _check(
+            "§五(三)",
+            "offshore defaulting issuers",
+            "names listed",
+            v("offshore_default_issuers"),
+            int((iss.market == "offshore").sum()),
+            "count",
+            0,
+        )
+    )
     # §四(三): the ~2 % yield against the housing chapter's rent capitalisation, per tier
     cap = rent_capitalisation()
     for _, r in cap.iterrows():
-        checks.append(_check("§四(三) model 4", f"rental yield, {r['scope']}", "100 / rent capitalisation (%)",
-                             v("tradein_m4_rent_yield"), yield_from_capitalisation(float(r["value"])), "pct", 0,
-                             "the source says 'about 2 %'; rent capitalisation from §一(八) (housing_rent_capitalisation)"))
+        checks.append(
+            _check(
+                "§四(三) model 4",
+                f"rental yield, {r['scope']}",
+                "100 / rent capitalisation (%)",
+                v("tradein_m4_rent_yield"),
+                yield_from_capitalisation(float(r["value"])),
+                "pct",
+                0,
+                "the source says 'about 2 %'; rent capitalisation from §一(八) (housing_rent_capitalisation)",
+            )
+        )
     return checks
 
 
 # --------------------------------------------------------------------------- the 2024 renewal-gap estimate
-def renewal_gap_scenarios(gap_low: float, gap_high: float, fall_low: float, fall_high: float,
-                          haircuts=(0.0, 0.05, 0.10)) -> pd.DataFrame:
+def renewal_gap_scenarios(
+    gap_low: float, gap_high: float, fall_low: float, fall_high: float, haircuts=(0.0, 0.05, 0.10)
+) -> pd.DataFrame:
     """Which renewing balance each end of the published gap range needs, for several haircuts.
 
     For each haircut ``h`` and each end ``(f, g)``: ``B = g / (1 - (1 - f)(1 - h))`` (loans at
@@ -279,12 +521,26 @@ def renewal_gap_scenarios(gap_low: float, gap_high: float, fall_low: float, fall
     rows = []
     for h in haircuts:
         for f, gp in ((fall_low, gap_low), (fall_high, gap_high)):
-            rows.append({"haircut_pct": 100 * h, "price_fall_pct": 100 * f, "gap": gp,
-                         "gap_share_pct": 100 * gap_share(f, h), "renewing_balance": gp / gap_share(f, h)})
+            rows.append(
+                {
+                    "haircut_pct": 100 * h,
+                    "price_fall_pct": 100 * f,
+                    "gap": gp,
+                    "gap_share_pct": 100 * gap_share(f, h),
+                    "renewing_balance": gp / gap_share(f, h),
+                }
+            )
     two = solve_two_point(gap_low, fall_low, gap_high, fall_high)
-    rows.append({"haircut_pct": float("nan"), "price_fall_pct": float("nan"), "gap": float("nan"),
-                 "gap_share_pct": float("nan"), "renewing_balance": two["renewing_balance"],
-                 "headroom": two["headroom"]})
+    rows.append(
+        {
+            "haircut_pct": float("nan"),
+            "price_fall_pct": float("nan"),
+            "gap": float("nan"),
+            "gap_share_pct": float("nan"),
+            "renewing_balance": two["renewing_balance"],
+            "headroom": two["headroom"],
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -295,12 +551,14 @@ def named_rates(ind: pd.DataFrame) -> dict:
     bp_to_pp = units.factor("bp", "pp")
     return {
         "first home, average 2024Q1": value(ind, "mortgage_rate_first_avg"),
-        "first home, average end-2023": value(ind, "mortgage_rate_first_avg") - value(ind, "mortgage_rate_first_change") * bp_to_pp,
+        "first home, average end-2023": value(ind, "mortgage_rate_first_avg")
+        - value(ind, "mortgage_rate_first_change") * bp_to_pp,
         "first home, lowest city 2024Q1": value(ind, "mortgage_rate_first_min"),
         "provident-fund loan": value(ind, "provident_fund_rate"),
         "5-year LPR": value(ind, "lpr_5y"),
         "second home, average 2024Q1": value(ind, "mortgage_rate_second_avg"),
-        "second home, average end-2023": value(ind, "mortgage_rate_second_avg") - value(ind, "mortgage_rate_second_change") * bp_to_pp,
+        "second home, average end-2023": value(ind, "mortgage_rate_second_avg")
+        - value(ind, "mortgage_rate_second_change") * bp_to_pp,
     }
 
 
@@ -311,8 +569,9 @@ def rate_payment_table(rates: dict, principal: float, years: float) -> pd.DataFr
     return pd.DataFrame(payment_table(principal, years, rates))
 
 
-def subsidy_summary(rate_pct: float, principal: float, years: float, subsidy_pp: float, share: float,
-                    subsidy_years: float) -> dict:
+def subsidy_summary(
+    rate_pct: float, principal: float, years: float, subsidy_pp: float, share: float, subsidy_years: float
+) -> dict:
     """Payment with and without a first-home interest subsidy, and its budget cost per 1 trn of loans.
 
     ``cost_first_year`` and ``cost_total`` are in 亿元 (CNY_100m) per 1 万亿元 (CNY_trn) of new
@@ -322,15 +581,22 @@ def subsidy_summary(rate_pct: float, principal: float, years: float, subsidy_pp:
 
     before = annuity_payment(principal, rate_pct, years)
     after = subsidised_payment(principal, rate_pct, years, subsidy_pp, share)
-    per_trn = lambda yrs: units.convert(subsidy_budget_cost(1.0, rate_pct, years, subsidy_pp, share, yrs), "CNY_trn", "CNY_100m")  # noqa: E731
+    per_trn = lambda yrs: units.convert(
+        subsidy_budget_cost(1.0, rate_pct, years, subsidy_pp, share, yrs), "CNY_trn", "CNY_100m"
+    )  # noqa: E731
     return {
-        "payment_before": before, "payment_after": after, "saving": before - after,
+        "payment_before": before,
+        "payment_after": after,
+        "saving": before - after,
         "saving_pct": 100 * (before - after) / before,
-        "cost_first_year": per_trn(1), "cost_total": per_trn(subsidy_years),
+        "cost_first_year": per_trn(1),
+        "cost_total": per_trn(subsidy_years),
     }
 
 
-def tradein_comparison(models: pd.DataFrame, ind: pd.DataFrame, tradein: pd.DataFrame, lease_years: float) -> pd.DataFrame:
+def tradein_comparison(
+    models: pd.DataFrame, ind: pd.DataFrame, tradein: pd.DataFrame, lease_years: float
+) -> pd.DataFrame:
     """The four trade-in models side by side, with what the numbers say (one sentence each)."""
     src = tradein.iloc[0]
     col = f"{lease_years:g}y_share_pct"
@@ -338,18 +604,35 @@ def tradein_comparison(models: pd.DataFrame, ind: pd.DataFrame, tradein: pd.Data
     lo = tradein[col].iloc[1:].min() if len(tradein) > 1 else src[col]
     hi = tradein[col].iloc[1:].max() if len(tradein) > 1 else src[col]
     numbers = {
-        1: (f"Only a {value(ind, 'tradein_m1_window', 'value_low'):g}-{value(ind, 'tradein_m1_window', 'value_high'):g} "
-            "month window; nothing is bought, so the sale risk stays with the household."),
-        2: (f"Zhengzhou plans {value(ind, 'tradein_m2_zhengzhou_year'):,.0f} homes a year "
+        1: (
+            f"Only a {value(ind, 'tradein_m1_window', 'value_low'):g}-{value(ind, 'tradein_m1_window', 'value_high'):g} "
+            "month window; nothing is bought, so the sale risk stays with the household."
+        ),
+        2: (
+            f"Zhengzhou plans {value(ind, 'tradein_m2_zhengzhou_year'):,.0f} homes a year "
             f"({value(ind, 'tradein_m2_zhengzhou_pilot'):,.0f} in the pilot); every home bought is a loan on a "
-            "local-government balance sheet."),
-        3: (f"Yangzhou's deed-tax refund is at most {value(ind, 'tradein_m3_yangzhou_deed_tax'):g} % of the price; "
-            f"Shenyang pays {value(ind, 'tradein_m3_shenyang_subsidy'):g} yuan per m2: small next to the price."),
-        4: (f"{lease_years:g} years of rent prepay {src[col]:.0f} % of the old home's price at a "
+            "local-government balance sheet."
+        ),
+        3: (
+            f"Yangzhou's deed-tax refund is at most {value(ind, 'tradein_m3_yangzhou_deed_tax'):g} % of the price; "
+            f"Shenyang pays {value(ind, 'tradein_m3_shenyang_subsidy'):g} yuan per m2: small next to the price."
+        ),
+        4: (
+            f"{lease_years:g} years of rent prepay {src[col]:.0f} % of the old home's price at a "
             f"{src['yield_pct']:g} % yield ({lo:.0f}-{hi:.0f} % across the rent-capitalisation tiers), "
-            f"{src[disc]:.0f} % once discounted: a down payment, not a new home."),
+            f"{src[disc]:.0f} % once discounted: a down payment, not a new home."
+        ),
     }
-    out = models[["model", "name_en", "name_zh", "who_takes_old_home", "risk_bearer", "source_judgement_en"]].copy()
+    out = models[
+        ["model", "name_en", "name_zh", "who_takes_old_home", "risk_bearer", "source_judgement_en"]
+    ].copy()
     out["what the numbers say"] = out["model"].map(numbers)
-    return out.rename(columns={"name_en": "model name", "name_zh": "Chinese", "who_takes_old_home": "who takes the old home",
-                               "risk_bearer": "who bears the risk", "source_judgement_en": "the source's verdict"})
+    return out.rename(
+        columns={
+            "name_en": "model name",
+            "name_zh": "Chinese",
+            "who_takes_old_home": "who takes the old home",
+            "risk_bearer": "who bears the risk",
+            "source_judgement_en": "the source's verdict",
+        }
+    )

@@ -14,7 +14,11 @@ import numpy as np
 
 
 def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or math.isnan(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating, np.integer))
+        or math.isnan(value)
+    ):
         raise ValueError(f"{name} must be a number, got {value!r}")
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
@@ -22,7 +26,11 @@ def _positive(name: str, value: float) -> float:
 
 
 def _non_negative(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or math.isnan(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating, np.integer))
+        or math.isnan(value)
+    ):
         raise ValueError(f"{name} must be a number, got {value!r}")
     if value < 0:
         raise ValueError(f"{name} must not be negative, got {value!r}")
@@ -70,7 +78,11 @@ def annuity_balance(principal: float, rate_pct: float, years: float, months_paid
     ``B_k = L * (1 + i) ** k - P * ((1 + i) ** k - 1) / i``  (``B_k = L - k * L / n`` at zero rate).
     """
     n = _months(years)
-    if isinstance(months_paid, bool) or not isinstance(months_paid, (int, np.integer)) or not 0 <= months_paid <= n:
+    if (
+        isinstance(months_paid, bool)
+        or not isinstance(months_paid, (int, np.integer))
+        or not 0 <= months_paid <= n
+    ):
         raise ValueError(f"months_paid must be an integer between 0 and {n}, got {months_paid!r}")
     principal = _positive("principal", principal)
     i = _non_negative("rate_pct", rate_pct) / 1200.0
@@ -98,7 +110,9 @@ def equal_principal_payments(principal: float, rate_pct: float, years: float) ->
     }
 
 
-def subsidised_payment(principal: float, rate_pct: float, years: float, subsidy_pp: float, share: float) -> float:
+def subsidised_payment(
+    principal: float, rate_pct: float, years: float, subsidy_pp: float, share: float
+) -> float:
     """Monthly payment when the state pays ``subsidy_pp`` points of interest on ``share`` of the loan.
 
     The subsidised part ``share * L`` amortises at ``rate_pct - subsidy_pp``, the rest at
@@ -119,8 +133,9 @@ def subsidised_payment(principal: float, rate_pct: float, years: float, subsidy_
     return part
 
 
-def subsidy_budget_cost(new_loans: float, rate_pct: float, years: float, subsidy_pp: float,
-                        share: float, subsidy_years: float) -> float:
+def subsidy_budget_cost(
+    new_loans: float, rate_pct: float, years: float, subsidy_pp: float, share: float, subsidy_years: float
+) -> float:
     """Undiscounted budget cost of an interest subsidy on a cohort of new mortgages.
 
     The state pays the lender ``subsidy_pp`` points a year on the outstanding subsidised balance
@@ -154,17 +169,19 @@ def subsidy_budget_cost(new_loans: float, rate_pct: float, years: float, subsidy
     return float(np.sum(balances) * subsidy_pp / 1200.0)
 
 
-def payment_table(principal: float, years: float, rates: dict) -> "list[dict]":
+def payment_table(principal: float, years: float, rates: dict) -> list[dict]:
     """For each named rate: annuity payment, total interest and equal-principal first payment."""
     rows = []
     for label, rate in rates.items():
         ep = equal_principal_payments(principal, rate, years)
-        rows.append({
-            "case": label,
-            "rate_pct": rate,
-            "annuity_monthly": annuity_payment(principal, rate, years),
-            "annuity_total_interest": annuity_total_interest(principal, rate, years),
-            "equal_principal_first": ep["first"],
-            "equal_principal_total_interest": ep["total_interest"],
-        })
+        rows.append(
+            {
+                "case": label,
+                "rate_pct": rate,
+                "annuity_monthly": annuity_payment(principal, rate, years),
+                "annuity_total_interest": annuity_total_interest(principal, rate, years),
+                "equal_principal_first": ep["first"],
+                "equal_principal_total_interest": ep["total_interest"],
+            }
+        )
     return rows

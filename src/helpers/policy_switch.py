@@ -26,8 +26,13 @@ def switch_breakeven_years(cost_pct: float, spread_bp: float) -> float:
     return cost_pct / (spread_bp / 100.0)
 
 
-def switch_first_year(balance: float, mortgage_rate_pct: float, business_rate_pct: float,
-                      remaining_years: float, cost_pct: float) -> dict:
+def switch_first_year(
+    balance: float,
+    mortgage_rate_pct: float,
+    business_rate_pct: float,
+    remaining_years: float,
+    cost_pct: float,
+) -> dict:
     """First-year effect of refinancing a mortgage balance with an interest-only business loan.
 
     ``interest_saved = B * (r_m - r_b) / 100``; ``cost = B * cost_pct / 100``;
@@ -47,8 +52,9 @@ def switch_first_year(balance: float, mortgage_rate_pct: float, business_rate_pc
     }
 
 
-def renewal_gap(loan: float, original_value: float, price_fall: float, renewal_ltv: float,
-                haircut: float = 0.0) -> float:
+def renewal_gap(
+    loan: float, original_value: float, price_fall: float, renewal_ltv: float, haircut: float = 0.0
+) -> float:
     """Cash a borrower must find when a balloon business loan is renewed after a price fall.
 
     At renewal the bank re-appraises the home and lends at most
@@ -78,7 +84,9 @@ def gap_share(price_fall: float, haircut: float = 0.0, headroom: float = 1.0) ->
     return max(0.0, 1.0 - headroom * (1.0 - price_fall) * (1.0 - haircut))
 
 
-def implied_renewing_balance(gap: float, price_fall: float, haircut: float = 0.0, headroom: float = 1.0) -> float:
+def implied_renewing_balance(
+    gap: float, price_fall: float, haircut: float = 0.0, headroom: float = 1.0
+) -> float:
     """The balance that must come up for renewal for a price fall to open a given gap.
 
     ``B = gap / gap_share(price_fall, haircut, headroom)``; ``inf`` if the share is zero.

@@ -22,17 +22,21 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import data, units
-from . import ledger
-from .ledger import Check
+from . import data, ledger, units
 from . import retail_mortgage as rm
 from . import retail_stress as rs
+from .ledger import Check
 
 CHAPTER = "retail"
 SEED = "002_618ba3871ebc0b54.txt"
 PRODUCTS = ["mortgage", "credit_card", "consumer", "business"]
-PRODUCT_EN = {"mortgage": "Mortgages", "credit_card": "Credit cards", "consumer": "Consumer loans",
-              "business": "Business loans", "retail_total": "Retail total"}
+PRODUCT_EN = {
+    "mortgage": "Mortgages",
+    "credit_card": "Credit cards",
+    "consumer": "Consumer loans",
+    "business": "Business loans",
+    "retail_total": "Retail total",
+}
 
 INITIAL_LTV = 0.70
 """Loan-to-value at origination. Not printed; the 0 %-prepayment column of 图表19 implies it
@@ -135,14 +139,14 @@ def tier34_issuance_trn() -> dict[str, float]:
 class Scenario:
     """The reader's assumptions, all fractions except ``exposure_years``."""
 
-    price_decline: float          # tier-3/4 price fall since 2021, to now
-    extra_decline_2027: float     # further fall from now to 2027
-    prepayment: float             # annual prepayment rate
-    final_mortgage_npl: float     # mortgage NPL ratio finally reached
-    exposure_years: float         # years over which the extra mortgage NPL is exposed
-    card_uplift: float            # card half-yearly NPL increase above 1H25
-    business_multiplier: float    # × the 1H25 business-loan increase, each half-year
-    consumer_multiplier: float    # × the consumer tier stress of 2026
+    price_decline: float  # tier-3/4 price fall since 2021, to now
+    extra_decline_2027: float  # further fall from now to 2027
+    prepayment: float  # annual prepayment rate
+    final_mortgage_npl: float  # mortgage NPL ratio finally reached
+    exposure_years: float  # years over which the extra mortgage NPL is exposed
+    card_uplift: float  # card half-yearly NPL increase above 1H25
+    business_multiplier: float  # × the 1H25 business-loan increase, each half-year
+    consumer_multiplier: float  # × the consumer tier stress of 2026
 
 
 def published_scenario() -> Scenario:
@@ -169,21 +173,33 @@ def published_scenario() -> Scenario:
     )
 
 
-def scenario(price_decline_pct=None, extra_decline_2027_pct=None, prepayment_pct=None,
-             final_mortgage_npl_pct=None, exposure_years=None, card_uplift_pct=None,
-             business_multiplier=None, consumer_multiplier=None) -> Scenario:
+def scenario(
+    price_decline_pct=None,
+    extra_decline_2027_pct=None,
+    prepayment_pct=None,
+    final_mortgage_npl_pct=None,
+    exposure_years=None,
+    card_uplift_pct=None,
+    business_multiplier=None,
+    consumer_multiplier=None,
+) -> Scenario:
     """A :class:`Scenario` from the chapter's parameters (percent); ``None`` = the report's value."""
     base = asdict(published_scenario())
     given = {
-        "price_decline": price_decline_pct, "extra_decline_2027": extra_decline_2027_pct,
-        "prepayment": prepayment_pct, "final_mortgage_npl": final_mortgage_npl_pct,
+        "price_decline": price_decline_pct,
+        "extra_decline_2027": extra_decline_2027_pct,
+        "prepayment": prepayment_pct,
+        "final_mortgage_npl": final_mortgage_npl_pct,
         "card_uplift": card_uplift_pct,
     }
     for key, pct in given.items():
         if pct is not None:
             base[key] = units.convert(float(pct), "pct", "ratio")
-    for key, val in (("exposure_years", exposure_years), ("business_multiplier", business_multiplier),
-                     ("consumer_multiplier", consumer_multiplier)):
+    for key, val in (
+        ("exposure_years", exposure_years),
+        ("business_multiplier", business_multiplier),
+        ("consumer_multiplier", consumer_multiplier),
+    ):
         if val is not None:
             base[key] = float(val)
     return Scenario(**base)
@@ -201,12 +217,28 @@ def consumer_tier_stress(multiplier: float = 1.0) -> pd.DataFrame:
     lend = data.load("retail_internet_lending").set_index("tier")
     market = data.load("retail_consumer_market").set_index("lender")
     own_balance = market.loc["listed_banks", "balance"] - lend.loc["total", "listed_funded"]
-    rows = [("own_brand", own_balance, fact("stress_consumer_own_ratio_now"), fact("stress_consumer_own_ratio_26e"))]
+    rows = [
+        (
+            "own_brand",
+            own_balance,
+            fact("stress_consumer_own_ratio_now"),
+            fact("stress_consumer_own_ratio_26e"),
+        )
+    ]
     for tier in ("lt18", "18_24"):
-        rows.append((tier, lend.loc[tier, "listed_funded"], lend.loc[tier, "current_npl_ratio"], lend.loc[tier, "stress_npl_ratio_26e"]))
+        rows.append(
+            (
+                tier,
+                lend.loc[tier, "listed_funded"],
+                lend.loc[tier, "current_npl_ratio"],
+                lend.loc[tier, "stress_npl_ratio_26e"],
+            )
+        )
     out = pd.DataFrame(rows, columns=["group", "balance_100m", "ratio_now_pct", "ratio_26e_pct"])
-    out["new_npl_100m"] = [rs.stressed_increase(b, r0 / 100, r1 / 100, multiplier)
-                           for b, r0, r1 in zip(out["balance_100m"], out["ratio_now_pct"], out["ratio_26e_pct"])]
+    out["new_npl_100m"] = [
+        rs.stressed_increase(b, r0 / 100, r1 / 100, multiplier)
+        for b, r0, r1 in zip(out["balance_100m"], out["ratio_now_pct"], out["ratio_26e_pct"])
+    ]
     return out
 
 
@@ -229,7 +261,9 @@ def internet_lending_model() -> pd.DataFrame:
     out["matched_share_pct"] = [s * 100 for s in rs.shares(vols)]
     out["bank_funding_share"] = [fshare[t] for t in tiers]
     out["bank_funded"] = [rs.funded(v, fshare[t]) for v, t in zip(vols, tiers)]
-    out["bank_share_pct"] = [rs.share(b, market.loc["commercial_banks", "balance"]) * 100 for b in out["bank_funded"]]
+    out["bank_share_pct"] = [
+        rs.share(b, market.loc["commercial_banks", "balance"]) * 100 for b in out["bank_funded"]
+    ]
     out["listed_funded"] = [b * lam if t != "24_36" else 0.0 for b, t in zip(out["bank_funded"], tiers)]
     return out
 
@@ -260,8 +294,18 @@ def run(sc: Scenario | None = None) -> dict:
         d = max(base - COHORT_DECLINE_OFFSET[cohort], 0.0)
         ltv = rm.cohort_ltv(INITIAL_LTV, years, sc.prepayment, d, a)
         bal = rm.cohort_balance(issuance[cohort], years, sc.prepayment, a)
-        rows.append(dict(cohort=cohort, horizon=horizon, years=years, price_decline=d, ltv=ltv,
-                         balance_trn=bal, share_of_mortgages=bal / total_trn, high_ltv=ltv > threshold))
+        rows.append(
+            dict(
+                cohort=cohort,
+                horizon=horizon,
+                years=years,
+                price_decline=d,
+                ltv=ltv,
+                balance_trn=bal,
+                share_of_mortgages=bal / total_trn,
+                high_ltv=ltv > threshold,
+            )
+        )
     cohorts = pd.DataFrame(rows)
     now = cohorts[cohorts["horizon"] == "current"]
     later = cohorts[cohorts["horizon"] == "2027"]
@@ -280,10 +324,22 @@ def run(sc: Scenario | None = None) -> dict:
     mort_bal_mn = units.convert(balances.loc["mortgage", "1H25"], "CNY_trn", "CNY_mn")
     proj = {
         "mortgage": (path[0] * mort_bal_mn, path[1] * mort_bal_mn),
-        "credit_card": (rs.repeated_increase(amounts.loc["credit_card", "1H25"], inc.loc["credit_card", "1H25"], 1, 1 + sc.card_uplift),
-                        rs.repeated_increase(amounts.loc["credit_card", "1H25"], inc.loc["credit_card", "1H25"], 3, 1 + sc.card_uplift)),
-        "business": (rs.repeated_increase(amounts.loc["business", "1H25"], inc.loc["business", "1H25"], 1, sc.business_multiplier),
-                     rs.repeated_increase(amounts.loc["business", "1H25"], inc.loc["business", "1H25"], 3, sc.business_multiplier)),
+        "credit_card": (
+            rs.repeated_increase(
+                amounts.loc["credit_card", "1H25"], inc.loc["credit_card", "1H25"], 1, 1 + sc.card_uplift
+            ),
+            rs.repeated_increase(
+                amounts.loc["credit_card", "1H25"], inc.loc["credit_card", "1H25"], 3, 1 + sc.card_uplift
+            ),
+        ),
+        "business": (
+            rs.repeated_increase(
+                amounts.loc["business", "1H25"], inc.loc["business", "1H25"], 1, sc.business_multiplier
+            ),
+            rs.repeated_increase(
+                amounts.loc["business", "1H25"], inc.loc["business", "1H25"], 3, sc.business_multiplier
+            ),
+        ),
     }
     c25 = rs.repeated_increase(amounts.loc["consumer", "1H25"], inc.loc["consumer", "1H25"], 1)
     proj["consumer"] = (c25, c25 + consumer_26)
@@ -292,18 +348,30 @@ def run(sc: Scenario | None = None) -> dict:
         for per, amt in zip(("25E", "26E"), proj[p]):
             bal_report = units.convert(balances.loc[p, per], "CNY_trn", "CNY_mn")
             bal_flat = units.convert(balances.loc[p, "1H25"], "CNY_trn", "CNY_mn")
-            srows.append(dict(product=p, period=per, npl_mn=amt,
-                              ratio_report_balance_pct=rs.npl_ratio(amt, bal_report) * 100,
-                              ratio_flat_balance_pct=rs.npl_ratio(amt, bal_flat) * 100,
-                              published_npl_mn=amounts.loc[p, per], published_ratio_pct=npl_ratios().loc[p, per]))
+            srows.append(
+                dict(
+                    product=p,
+                    period=per,
+                    npl_mn=amt,
+                    ratio_report_balance_pct=rs.npl_ratio(amt, bal_report) * 100,
+                    ratio_flat_balance_pct=rs.npl_ratio(amt, bal_flat) * 100,
+                    published_npl_mn=amounts.loc[p, per],
+                    published_ratio_pct=npl_ratios().loc[p, per],
+                )
+            )
     stress = pd.DataFrame(srows)
     return {
-        "scenario": sc, "cohorts": cohorts, "total_mortgage_trn": total_trn,
+        "scenario": sc,
+        "cohorts": cohorts,
+        "total_mortgage_trn": total_trn,
         "cohort_share_now": float(now["share_of_mortgages"].sum()),
         "cohort_share_2027": float(later["share_of_mortgages"].sum()),
-        "high_ltv_share_now": high_now / total_trn, "high_ltv_share_2027": high_2027 / total_trn,
-        "mortgage_ratio_25e": path[0], "mortgage_ratio_26e": path[1],
-        "stress": stress, "consumer_tiers": consumer,
+        "high_ltv_share_now": high_now / total_trn,
+        "high_ltv_share_2027": high_2027 / total_trn,
+        "mortgage_ratio_25e": path[0],
+        "mortgage_ratio_26e": path[1],
+        "stress": stress,
+        "consumer_tiers": consumer,
     }
 
 
@@ -316,7 +384,9 @@ def scenario_summary(result: dict) -> pd.DataFrame:
         "High-LTV balance now, share of mortgages (%)": result["high_ltv_share_now"] * 100,
         "High-LTV balance 2027, share of mortgages (%)": result["high_ltv_share_2027"] * 100,
         "Mortgage NPL ratio 2026E (%)": result["mortgage_ratio_26e"] * 100,
-        "Retail NPL 26E (CNY bn)": units.convert(st.xs("26E", level="period")["npl_mn"].sum(), "CNY_mn", "CNY_bn"),
+        "Retail NPL 26E (CNY bn)": units.convert(
+            st.xs("26E", level="period")["npl_mn"].sum(), "CNY_mn", "CNY_bn"
+        ),
     }
     return pd.DataFrame({"output": list(rows), "value": list(rows.values())})
 
@@ -330,27 +400,66 @@ ROUNDING_NOTE = "off by 1 (million yuan): the printed components are rounded sep
 def _check(table, row, column, published, recomputed, unit, decimals, note=""):
     if note == ROUNDING_NOTE and abs(float(recomputed) - float(published)) <= 0.5:
         note = ""
-    return Check(chapter=CHAPTER, source=SEED, table=table, row=row, column=column, published=float(published),
-                 recomputed=float(recomputed), unit=unit, decimals=decimals, note=note)
+    return Check(
+        chapter=CHAPTER,
+        source=SEED,
+        table=table,
+        row=row,
+        column=column,
+        published=float(published),
+        recomputed=float(recomputed),
+        unit=unit,
+        decimals=decimals,
+        note=note,
+    )
 
 
 def _sum_checks() -> list[Check]:
     out = []
     amounts = npl_amounts()
     for per in amounts.columns:
-        out.append(_check("图表7", "加总 (sum of four products)", per, amounts.loc["retail_total", per],
-                          amounts.loc[PRODUCTS, per].sum(), "CNY_mn", 0, ROUNDING_NOTE))
+        out.append(
+            _check(
+                "图表7",
+                "加总 (sum of four products)",
+                per,
+                amounts.loc["retail_total", per],
+                amounts.loc[PRODUCTS, per].sum(),
+                "CNY_mn",
+                0,
+                ROUNDING_NOTE,
+            )
+        )
     inc = npl_increases()
     for per in inc.columns:
-        out.append(_check("图表5", "零售加总 (sum of four products)", per, inc.loc["retail_total", per],
-                          inc.loc[PRODUCTS, per].sum(), "CNY_mn", 0, ROUNDING_NOTE))
+        out.append(
+            _check(
+                "图表5",
+                "零售加总 (sum of four products)",
+                per,
+                inc.loc["retail_total", per],
+                inc.loc[PRODUCTS, per].sum(),
+                "CNY_mn",
+                0,
+                ROUNDING_NOTE,
+            )
+        )
     # increases = differences of the amounts in 图表7
     prev = {"1H24": "2023", "2024": "1H24", "1H25": "2024"}
     for p in PRODUCTS + ["retail_total"]:
         for per, base in prev.items():
-            out.append(_check("图表5", PRODUCT_EN[p], f"{per} vs {base}", inc.loc[p, per],
-                              amounts.loc[p, per] - amounts.loc[p, base], "CNY_mn", 0,
-                              ROUNDING_NOTE))
+            out.append(
+                _check(
+                    "图表5",
+                    PRODUCT_EN[p],
+                    f"{per} vs {base}",
+                    inc.loc[p, per],
+                    amounts.loc[p, per] - amounts.loc[p, base],
+                    "CNY_mn",
+                    0,
+                    ROUNDING_NOTE,
+                )
+            )
     return out
 
 
@@ -359,30 +468,98 @@ def _overview_checks() -> list[Check]:
     ov = data.load("retail_npl_overview").set_index(["indicator", "segment"])
     inc = npl_increases()
     for p in PRODUCTS:
-        out.append(_check("§一.2", f"share of 1H25 retail NPL increase: {PRODUCT_EN[p]}", "1H25",
-                          ov.loc[("npl_increase_share", p), "value"],
-                          rs.share(inc.loc[p, "1H25"], inc.loc["retail_total", "1H25"]) * 100, "pct", 1))
+        out.append(
+            _check(
+                "§一.2",
+                f"share of 1H25 retail NPL increase: {PRODUCT_EN[p]}",
+                "1H25",
+                ov.loc[("npl_increase_share", p), "value"],
+                rs.share(inc.loc[p, "1H25"], inc.loc["retail_total", "1H25"]) * 100,
+                "pct",
+                1,
+            )
+        )
     shares = data.load("retail_npl_share").pivot(index="product", columns="period", values="value")
-    out.append(_check("§一.2 / 图表6", "retail share of total NPL (63:37 split)", "1H25",
-                      ov.loc[("npl_stock_split", "retail"), "value"], shares.loc[PRODUCTS, "1H25"].sum(), "pct", 0,
-                      "the four product shares of 图表6 sum to 36.3 %, not the 37 % of the 63:37 split"))
+    out.append(
+        _check(
+            "§一.2 / 图表6",
+            "retail share of total NPL (63:37 split)",
+            "1H25",
+            ov.loc[("npl_stock_split", "retail"), "value"],
+            shares.loc[PRODUCTS, "1H25"].sum(),
+            "pct",
+            0,
+            "the four product shares of 图表6 sum to 36.3 %, not the 37 % of the 63:37 split",
+        )
+    )
     r = npl_ratios()
     f = facts()
-    for ind, prod, per, base in [("business_ratio_change_1h25", "business", "1H25", "2024"),
-                                 ("business_ratio_change_2h24", "business", "2024", "1H24"),
-                                 ("card_ratio_change_1h25", "credit_card", "1H25", "2024")]:
-        out.append(_check("§四/§五 prose", ind, f"{per} vs {base}", f[ind]["value"],
-                          units.convert(r.loc[prod, per] - r.loc[prod, base], "pp", "bp"), "bp", 0))
-    for ind, prod, per in [("business_npl_increase_1h25", "business", "1H25"), ("business_npl_increase_2h24", "business", "2024")]:
-        out.append(_check("§四.3 prose", ind, per, f[ind]["value"], units.convert(inc.loc[prod, per], "CNY_mn", "CNY_100m"), "CNY_100m", 0))
-    out.append(_check("§五 prose", "card_npl_increase_1h25", "1H25", f["card_npl_increase_1h25"]["value"],
-                      units.convert(inc.loc["credit_card", "1H25"], "CNY_mn", "CNY_100m"), "CNY_100m", 1))
-    out.append(_check("§四.2 prose", "business_exposed_npl (2024 + 1H25)", "2024-1H25", f["business_exposed_npl"]["value"],
-                      f["business_exposed_npl_2024"]["value"] + f["business_exposed_npl_1h25"]["value"], "CNY_100m", 0))
+    for ind, prod, per, base in [
+        ("business_ratio_change_1h25", "business", "1H25", "2024"),
+        ("business_ratio_change_2h24", "business", "2024", "1H24"),
+        ("card_ratio_change_1h25", "credit_card", "1H25", "2024"),
+    ]:
+        out.append(
+            _check(
+                "§四/§五 prose",
+                ind,
+                f"{per} vs {base}",
+                f[ind]["value"],
+                units.convert(r.loc[prod, per] - r.loc[prod, base], "pp", "bp"),
+                "bp",
+                0,
+            )
+        )
+    for ind, prod, per in [
+        ("business_npl_increase_1h25", "business", "1H25"),
+        ("business_npl_increase_2h24", "business", "2024"),
+    ]:
+        out.append(
+            _check(
+                "§四.3 prose",
+                ind,
+                per,
+                f[ind]["value"],
+                units.convert(inc.loc[prod, per], "CNY_mn", "CNY_100m"),
+                "CNY_100m",
+                0,
+            )
+        )
+    out.append(
+        _check(
+            "§五 prose",
+            "card_npl_increase_1h25",
+            "1H25",
+            f["card_npl_increase_1h25"]["value"],
+            units.convert(inc.loc["credit_card", "1H25"], "CNY_mn", "CNY_100m"),
+            "CNY_100m",
+            1,
+        )
+    )
+    out.append(
+        _check(
+            "§四.2 prose",
+            "business_exposed_npl (2024 + 1H25)",
+            "2024-1H25",
+            f["business_exposed_npl"]["value"],
+            f["business_exposed_npl_2024"]["value"] + f["business_exposed_npl_1h25"]["value"],
+            "CNY_100m",
+            0,
+        )
+    )
     exposed = units.convert(f["business_exposed_npl"]["value"], "CNY_100m", "CNY_trn")
-    out.append(_check("§四.2 prose", "exposed share of high-risk business loans", "2024-1H25", f["business_exposed_share"]["value"],
-                      rs.share(exposed, f["business_high_risk_stock"]["value"]) * 100, "pct", 0,
-                      "3,384亿 is 15 % of the 2.21万亿 high-risk stock, not 31 % ('近1/3'); the text gives no other base"))
+    out.append(
+        _check(
+            "§四.2 prose",
+            "exposed share of high-risk business loans",
+            "2024-1H25",
+            f["business_exposed_share"]["value"],
+            rs.share(exposed, f["business_high_risk_stock"]["value"]) * 100,
+            "pct",
+            0,
+            "3,384亿 is 15 % of the 2.21万亿 high-risk stock, not 31 % ('近1/3'); the text gives no other base",
+        )
+    )
     return out
 
 
@@ -391,45 +568,207 @@ def _consumer_checks() -> list[Check]:
     m = data.load("retail_consumer_market").set_index("lender")
     top = ["commercial_banks", "consumer_finance_cos", "private_banks", "microlenders", "auto_finance_cos"]
     total = m.loc[top, "balance"].sum()
-    out.append(_check("图表10", "商业银行 = 上市 + 非上市", "2024(亿元)", m.loc["commercial_banks", "balance"],
-                      m.loc["listed_banks", "balance"] + m.loc["unlisted_banks", "balance"], "CNY_100m", 0))
+    out.append(
+        _check(
+            "图表10",
+            "商业银行 = 上市 + 非上市",
+            "2024(亿元)",
+            m.loc["commercial_banks", "balance"],
+            m.loc["listed_banks", "balance"] + m.loc["unlisted_banks", "balance"],
+            "CNY_100m",
+            0,
+        )
+    )
     for lender in m.index:
-        out.append(_check("图表10", m.loc[lender, "label_zh"], "占比", m.loc[lender, "share"],
-                          rs.share(m.loc[lender, "balance"], total) * 100, "pct", 1))
-    out.append(_check("§二.2 prose", "narrow consumer loans total (12.3万亿)", "2024", fact("narrow_consumer_loans_total"),
-                      units.convert(total, "CNY_100m", "CNY_trn"), "CNY_trn", 1))
-    out.append(_check("§二.2 prose", "private banks' consumer loans = 80 % of 1.31万亿", "2024", fact("private_bank_consumer_loans"),
-                      fact("private_bank_loans") * fact("private_bank_consumer_share_assumption", "ratio"), "CNY_trn", 2))
+        out.append(
+            _check(
+                "图表10",
+                m.loc[lender, "label_zh"],
+                "占比",
+                m.loc[lender, "share"],
+                rs.share(m.loc[lender, "balance"], total) * 100,
+                "pct",
+                1,
+            )
+        )
+    out.append(
+        _check(
+            "§二.2 prose",
+            "narrow consumer loans total (12.3万亿)",
+            "2024",
+            fact("narrow_consumer_loans_total"),
+            units.convert(total, "CNY_100m", "CNY_trn"),
+            "CNY_trn",
+            1,
+        )
+    )
+    out.append(
+        _check(
+            "§二.2 prose",
+            "private banks' consumer loans = 80 % of 1.31万亿",
+            "2024",
+            fact("private_bank_consumer_loans"),
+            fact("private_bank_loans") * fact("private_bank_consumer_share_assumption", "ratio"),
+            "CNY_trn",
+            2,
+        )
+    )
     others = ["consumer_finance_cos", "private_banks", "microlenders", "auto_finance_cos"]
-    out.append(_check("报告摘要", "other players' share (31 %)", "2024", fact("other_players_share"),
-                      rs.share(m.loc[others, "balance"].sum(), total) * 100, "pct", 0))
+    out.append(
+        _check(
+            "报告摘要",
+            "other players' share (31 %)",
+            "2024",
+            fact("other_players_share"),
+            rs.share(m.loc[others, "balance"].sum(), total) * 100,
+            "pct",
+            0,
+        )
+    )
     lend = data.load("retail_internet_lending").set_index("tier")
-    out.append(_check("§二.4 / 图表16", "24-36 % share of narrow consumer loans (4.4 %)", "2024", fact("high_risk_share_of_consumer"),
-                      rs.share(lend.loc["24_36", "matched_volume"], total) * 100, "pct", 1))
+    out.append(
+        _check(
+            "§二.4 / 图表16",
+            "24-36 % share of narrow consumer loans (4.4 %)",
+            "2024",
+            fact("high_risk_share_of_consumer"),
+            rs.share(lend.loc["24_36", "matched_volume"], total) * 100,
+            "pct",
+            1,
+        )
+    )
     model = internet_lending_model().set_index("tier")
-    out.append(_check("图表16", "累积", "互联网金融撮合贷款规模", lend.loc["total", "matched_volume"], model["matched_volume"].sum(), "CNY_100m", 0))
+    out.append(
+        _check(
+            "图表16",
+            "累积",
+            "互联网金融撮合贷款规模",
+            lend.loc["total", "matched_volume"],
+            model["matched_volume"].sum(),
+            "CNY_100m",
+            0,
+        )
+    )
     for t in model.index:
         label = lend.loc[t, "label_zh"]
-        out.append(_check("图表16", label, "占互联网撮合贷款比重", lend.loc[t, "matched_share"], model.loc[t, "matched_share_pct"], "pct", 1))
-        out.append(_check("图表16", label, "商业银行出资部分", lend.loc[t, "bank_funded"], model.loc[t, "bank_funded"], "CNY_100m", 0))
-        out.append(_check("图表16", label, "占商业银行消费贷比重", lend.loc[t, "bank_share_of_bank_consumer"], model.loc[t, "bank_share_pct"], "pct", 1))
+        out.append(
+            _check(
+                "图表16",
+                label,
+                "占互联网撮合贷款比重",
+                lend.loc[t, "matched_share"],
+                model.loc[t, "matched_share_pct"],
+                "pct",
+                1,
+            )
+        )
+        out.append(
+            _check(
+                "图表16",
+                label,
+                "商业银行出资部分",
+                lend.loc[t, "bank_funded"],
+                model.loc[t, "bank_funded"],
+                "CNY_100m",
+                0,
+            )
+        )
+        out.append(
+            _check(
+                "图表16",
+                label,
+                "占商业银行消费贷比重",
+                lend.loc[t, "bank_share_of_bank_consumer"],
+                model.loc[t, "bank_share_pct"],
+                "pct",
+                1,
+            )
+        )
         if t != "24_36":
-            out.append(_check("图表16", label, "上市银行出资部分", lend.loc[t, "listed_funded"], model.loc[t, "listed_funded"], "CNY_100m", 0))
-    out.append(_check("图表16", "累积", "商业银行出资部分", lend.loc["total", "bank_funded"], model["bank_funded"].sum(), "CNY_100m", 0))
-    out.append(_check("图表16", "累积", "上市银行出资部分", lend.loc["total", "listed_funded"], model["listed_funded"].sum(), "CNY_100m", 0,
-                      "the printed rows 9,555 + 5,959 sum to 15,514; 15,515 is the sum before rounding"))
+            out.append(
+                _check(
+                    "图表16",
+                    label,
+                    "上市银行出资部分",
+                    lend.loc[t, "listed_funded"],
+                    model.loc[t, "listed_funded"],
+                    "CNY_100m",
+                    0,
+                )
+            )
+    out.append(
+        _check(
+            "图表16",
+            "累积",
+            "商业银行出资部分",
+            lend.loc["total", "bank_funded"],
+            model["bank_funded"].sum(),
+            "CNY_100m",
+            0,
+        )
+    )
+    out.append(
+        _check(
+            "图表16",
+            "累积",
+            "上市银行出资部分",
+            lend.loc["total", "listed_funded"],
+            model["listed_funded"].sum(),
+            "CNY_100m",
+            0,
+            "the printed rows 9,555 + 5,959 sum to 15,514; 15,515 is the sum before rounding",
+        )
+    )
     stress = consumer_tier_stress().set_index("group")
     for t in ("lt18", "18_24"):
-        out.append(_check("图表17", lend.loc[t, "label_zh"], "不良额净增(亿元)", lend.loc[t, "npl_increase_26e"], stress.loc[t, "new_npl_100m"], "CNY_100m", 0))
-    out.append(_check("图表17", "累积", "不良额净增(亿元)", lend.loc["total", "npl_increase_26e"],
-                      stress.loc[["lt18", "18_24"], "new_npl_100m"].sum(), "CNY_100m", 0))
-    out.append(_check("§二.5 prose", "own-brand customers' new NPL (56亿)", "26E", fact("stress_consumer_new_npl_own"),
-                      stress.loc["own_brand", "new_npl_100m"], "CNY_100m", 0,
-                      "0.1 pp on listed banks' own-brand consumer loans (6.34万亿 less 1.55万亿 internet loans = 4.79万亿) gives 48亿; "
-                      "56亿 needs a 5.6万亿 base the report does not give"))
-    out.append(_check("§二.5 prose", "new consumer NPL 26E (241亿 = 56 + 96 + 89)", "26E", fact("stress_consumer_new_npl_26e"),
-                      fact("stress_consumer_new_npl_own") + fact("stress_consumer_new_npl_lt18") + fact("stress_consumer_new_npl_18_24"),
-                      "CNY_100m", 0))
+        out.append(
+            _check(
+                "图表17",
+                lend.loc[t, "label_zh"],
+                "不良额净增(亿元)",
+                lend.loc[t, "npl_increase_26e"],
+                stress.loc[t, "new_npl_100m"],
+                "CNY_100m",
+                0,
+            )
+        )
+    out.append(
+        _check(
+            "图表17",
+            "累积",
+            "不良额净增(亿元)",
+            lend.loc["total", "npl_increase_26e"],
+            stress.loc[["lt18", "18_24"], "new_npl_100m"].sum(),
+            "CNY_100m",
+            0,
+        )
+    )
+    out.append(
+        _check(
+            "§二.5 prose",
+            "own-brand customers' new NPL (56亿)",
+            "26E",
+            fact("stress_consumer_new_npl_own"),
+            stress.loc["own_brand", "new_npl_100m"],
+            "CNY_100m",
+            0,
+            "0.1 pp on listed banks' own-brand consumer loans (6.34万亿 less 1.55万亿 internet loans = 4.79万亿) gives 48亿; "
+            "56亿 needs a 5.6万亿 base the report does not give",
+        )
+    )
+    out.append(
+        _check(
+            "§二.5 prose",
+            "new consumer NPL 26E (241亿 = 56 + 96 + 89)",
+            "26E",
+            fact("stress_consumer_new_npl_26e"),
+            fact("stress_consumer_new_npl_own")
+            + fact("stress_consumer_new_npl_lt18")
+            + fact("stress_consumer_new_npl_18_24"),
+            "CNY_100m",
+            0,
+        )
+    )
     return out
 
 
@@ -439,15 +778,40 @@ def _mortgage_checks() -> list[Check]:
     ltv = data.load("retail_mortgage_ltv")
     for r in ltv.dropna(subset=["ltv"]).to_dict("records"):
         key = (str(r["cohort"]), r["horizon"])
-        ours = rm.cohort_ltv(INITIAL_LTV, HORIZON_YEARS[key], r["prepayment"] / 100, r["price_decline"] / 100, a) * 100
+        ours = (
+            rm.cohort_ltv(INITIAL_LTV, HORIZON_YEARS[key], r["prepayment"] / 100, r["price_decline"] / 100, a)
+            * 100
+        )
         note = ""
         if abs(ours - r["ltv"]) > 0.5:
-            note = ("the 2023 panel copies 图表19 (same four-year horizon) except this cell"
-                    if r["cohort"] == 2023 else "no other cell of the panel departs from the model; likely a typo")
-        out.append(_check(r["locator"].split(" ")[0], f"{r['cohort']} cohort, {r['horizon']}, decline {r['price_decline']:g}%",
-                          f"prepayment {r['prepayment']:g}%", r["ltv"], ours, "pct", 0, note))
-    out.append(_check("§三.1(1) prose", "tier-3/4 issuance 2021 = 7.76万亿 × 23.4%", "2021", fact("tier34_issuance_2021"),
-                      fact("mortgage_issuance_2021") * fact("tier34_sales_share_2021", "ratio"), "CNY_trn", 2))
+            note = (
+                "the 2023 panel copies 图表19 (same four-year horizon) except this cell"
+                if r["cohort"] == 2023
+                else "no other cell of the panel departs from the model; likely a typo"
+            )
+        out.append(
+            _check(
+                r["locator"].split(" ")[0],
+                f"{r['cohort']} cohort, {r['horizon']}, decline {r['price_decline']:g}%",
+                f"prepayment {r['prepayment']:g}%",
+                r["ltv"],
+                ours,
+                "pct",
+                0,
+                note,
+            )
+        )
+    out.append(
+        _check(
+            "§三.1(1) prose",
+            "tier-3/4 issuance 2021 = 7.76万亿 × 23.4%",
+            "2021",
+            fact("tier34_issuance_2021"),
+            fact("mortgage_issuance_2021") * fact("tier34_sales_share_2021", "ratio"),
+            "CNY_trn",
+            2,
+        )
+    )
     bal = data.load("retail_mortgage_balance")
     total = units.convert(industry_mortgage_balance_100m(), "CNY_100m", "CNY_trn")
     issuance = tier34_issuance_trn()
@@ -463,17 +827,48 @@ def _mortgage_checks() -> list[Check]:
             ours = sum(rm.cohort_balance(issuance[k], HORIZON_YEARS[(k, h)], p, a) for k in cohorts)
             note = ""
             if c in ("2022", "2023") and abs(ours - r["value"]) > 0.005:
-                note = ("the 2022/2023 rows fall faster with prepayment than the repayment rule allows at any single "
-                        "horizon (issuance implied by the 0 % column)")
+                note = (
+                    "the 2022/2023 rows fall faster with prepayment than the repayment rule allows at any single "
+                    "horizon (issuance implied by the 0 % column)"
+                )
             elif abs(ours - r["value"]) > 0.005:
-                note = ("2021 row: 1.82万亿 matches 图表20 fully; the unrounded 7.76 × 23.4 % = 1.816 would fit two of these "
-                        "cells but break one of 图表20" if c == "2021" else "sum of the three cohorts above")
-            out.append(_check(loc, f"{c} cohort balance ({h})", f"prepayment {r['prepayment']:g}%", r["value"], ours, "CNY_trn", 2, note))
+                note = (
+                    "2021 row: 1.82万亿 matches 图表20 fully; the unrounded 7.76 × 23.4 % = 1.816 would fit two of these "
+                    "cells but break one of 图表20"
+                    if c == "2021"
+                    else "sum of the three cohorts above"
+                )
+            out.append(
+                _check(
+                    loc,
+                    f"{c} cohort balance ({h})",
+                    f"prepayment {r['prepayment']:g}%",
+                    r["value"],
+                    ours,
+                    "CNY_trn",
+                    2,
+                    note,
+                )
+            )
         else:
-            printed = bal[(bal["cohort"] == c) & (bal["horizon"] == h) & (bal["indicator"] == "balance") & (bal["prepayment"] == r["prepayment"])]
-            out.append(_check(loc, f"{c} cohort share of all mortgages ({h})", f"prepayment {r['prepayment']:g}%", r["value"],
-                              float(printed["value"].iloc[0]) / total * 100, "pct", 1,
-                              "denominator: the 37.44万亿 mortgage balance implied by 图表26"))
+            printed = bal[
+                (bal["cohort"] == c)
+                & (bal["horizon"] == h)
+                & (bal["indicator"] == "balance")
+                & (bal["prepayment"] == r["prepayment"])
+            ]
+            out.append(
+                _check(
+                    loc,
+                    f"{c} cohort share of all mortgages ({h})",
+                    f"prepayment {r['prepayment']:g}%",
+                    r["value"],
+                    float(printed["value"].iloc[0]) / total * 100,
+                    "pct",
+                    1,
+                    "denominator: the 37.44万亿 mortgage balance implied by 图表26",
+                )
+            )
     # 图表26
     t = scenario_table()
     m = industry_mortgage_balance_100m()
@@ -484,16 +879,56 @@ def _mortgage_checks() -> list[Check]:
         r0, rf = row["npl_ratio_1h25"] / 100, row["final_npl_ratio"] / 100
         e = rm.extra_npl(m, rf, r0)
         if sc != "international":
-            out.append(_check("图表26", sc, "额外暴露的按揭不良(亿元)", row["extra_npl"], e, "CNY_100m", 0,
-                              "balance 37.44万亿 implied by the international column"))
-        out.append(_check("图表26", sc, "需要多提的拨备(亿元)", row["extra_provisions"], rm.extra_provisions(e, share), "CNY_100m", 0))
-        out.append(_check("图表26", sc, "每年需暴露不良(亿元)", row["npl_per_year"], rm.npl_per_year(e, years), "CNY_100m", 0))
+            out.append(
+                _check(
+                    "图表26",
+                    sc,
+                    "额外暴露的按揭不良(亿元)",
+                    row["extra_npl"],
+                    e,
+                    "CNY_100m",
+                    0,
+                    "balance 37.44万亿 implied by the international column",
+                )
+            )
+        out.append(
+            _check(
+                "图表26",
+                sc,
+                "需要多提的拨备(亿元)",
+                row["extra_provisions"],
+                rm.extra_provisions(e, share),
+                "CNY_100m",
+                0,
+            )
+        )
+        out.append(
+            _check(
+                "图表26",
+                sc,
+                "每年需暴露不良(亿元)",
+                row["npl_per_year"],
+                rm.npl_per_year(e, years),
+                "CNY_100m",
+                0,
+            )
+        )
         stated = rm.npl_ratio_path(r0, rf, years, steps=(0.5, 1.0))
         half = rm.npl_ratio_path(r0, rf, years, steps=(0.5, 0.5))
         out.append(_check("图表26", sc, "2025E按揭不良率", row["npl_ratio_2025e"], stated[0] * 100, "pct", 2))
-        out.append(_check("图表26", sc, "2026E按揭不良率", row["npl_ratio_2026e"], stated[1] * 100, "pct", 2,
-                          f"one full year of exposure in 2026 gives {stated[1] * 100:.2f}%; the printed value equals "
-                          f"another half-year ({half[1] * 100:.3f}%)"))
+        out.append(
+            _check(
+                "图表26",
+                sc,
+                "2026E按揭不良率",
+                row["npl_ratio_2026e"],
+                stated[1] * 100,
+                "pct",
+                2,
+                f"one full year of exposure in 2026 gives {stated[1] * 100:.2f}%; the printed value equals "
+                f"another half-year ({half[1] * 100:.3f}%)",
+            )
+        )
     return out
 
 
@@ -506,32 +941,90 @@ def _stress_checks() -> list[Check]:
             r = st.loc[(p, per)]
             note = {
                 "mortgage": "ours: 1H25 balance (34.14万亿) × our ratio; the report multiplies its rounded ratio by 34.12万亿",
-                "consumer": ("2H25 repeats the 1H25 increase; 2026 adds the tier stress with our own-brand base (see 图表17 rows)"
-                             if per == "26E" else "2H25 repeats the 1H25 increase; printed value is 1 lower"),
+                "consumer": (
+                    "2H25 repeats the 1H25 increase; 2026 adds the tier stress with our own-brand base (see 图表17 rows)"
+                    if per == "26E"
+                    else "2H25 repeats the 1H25 increase; printed value is 1 lower"
+                ),
                 "credit_card": "the printed 1H25 increase (3,934) is itself rounded",
             }.get(p, "")
-            out.append(_check("图表7", PRODUCT_EN[p], f"不良额 {per}", r["published_npl_mn"], r["npl_mn"], "CNY_mn", 0,
-                              note if abs(r["published_npl_mn"] - r["npl_mn"]) > 0.5 else ""))
-            growth = (r["npl_mn"] / r["ratio_flat_balance_pct"]) / (r["published_npl_mn"] / r["published_ratio_pct"])
-            out.append(_check("图表7", PRODUCT_EN[p], f"不良率 {per} (balance held at 1H25)", r["published_ratio_pct"],
-                              r["ratio_flat_balance_pct"], "pct", 2,
-                              f"the printed ratio implies a loan balance {100 * (1 / growth - 1):+.1f}% vs 1H25; the report states no balance growth"
-                              if abs(r["published_ratio_pct"] - r["ratio_flat_balance_pct"]) > 0.005 else ""))
+            out.append(
+                _check(
+                    "图表7",
+                    PRODUCT_EN[p],
+                    f"不良额 {per}",
+                    r["published_npl_mn"],
+                    r["npl_mn"],
+                    "CNY_mn",
+                    0,
+                    note if abs(r["published_npl_mn"] - r["npl_mn"]) > 0.5 else "",
+                )
+            )
+            growth = (r["npl_mn"] / r["ratio_flat_balance_pct"]) / (
+                r["published_npl_mn"] / r["published_ratio_pct"]
+            )
+            out.append(
+                _check(
+                    "图表7",
+                    PRODUCT_EN[p],
+                    f"不良率 {per} (balance held at 1H25)",
+                    r["published_ratio_pct"],
+                    r["ratio_flat_balance_pct"],
+                    "pct",
+                    2,
+                    f"the printed ratio implies a loan balance {100 * (1 / growth - 1):+.1f}% vs 1H25; the report states no balance growth"
+                    if abs(r["published_ratio_pct"] - r["ratio_flat_balance_pct"]) > 0.005
+                    else "",
+                )
+            )
     amounts = npl_amounts()
-    out.append(_check("§一.3 prose", "retail NPL net increase 25E vs 1H25", "25E", fact("stress_retail_increase_25e"),
-                      units.convert(amounts.loc["retail_total", "25E"] - amounts.loc["retail_total", "1H25"], "CNY_mn", "CNY_100m"), "CNY_100m", 0))
-    out.append(_check("§一.3 prose", "retail NPL net increase 26E vs 25E", "26E", fact("stress_retail_increase_26e"),
-                      units.convert(amounts.loc["retail_total", "26E"] - amounts.loc["retail_total", "25E"], "CNY_mn", "CNY_100m"), "CNY_100m", 0))
+    out.append(
+        _check(
+            "§一.3 prose",
+            "retail NPL net increase 25E vs 1H25",
+            "25E",
+            fact("stress_retail_increase_25e"),
+            units.convert(
+                amounts.loc["retail_total", "25E"] - amounts.loc["retail_total", "1H25"], "CNY_mn", "CNY_100m"
+            ),
+            "CNY_100m",
+            0,
+        )
+    )
+    out.append(
+        _check(
+            "§一.3 prose",
+            "retail NPL net increase 26E vs 25E",
+            "26E",
+            fact("stress_retail_increase_26e"),
+            units.convert(
+                amounts.loc["retail_total", "26E"] - amounts.loc["retail_total", "25E"], "CNY_mn", "CNY_100m"
+            ),
+            "CNY_100m",
+            0,
+        )
+    )
     r = npl_ratios()
     for p in PRODUCTS:
-        out.append(_check("摘要 / §一.3 prose", f"{PRODUCT_EN[p]}: NPL ratio change 26E vs 25E", "26E",
-                          fact(f"stress_ratio_change_26e_{p}"), units.convert(r.loc[p, "26E"] - r.loc[p, "25E"], "pp", "bp"), "bp", 0))
+        out.append(
+            _check(
+                "摘要 / §一.3 prose",
+                f"{PRODUCT_EN[p]}: NPL ratio change 26E vs 25E",
+                "26E",
+                fact(f"stress_ratio_change_26e_{p}"),
+                units.convert(r.loc[p, "26E"] - r.loc[p, "25E"], "pp", "bp"),
+                "bp",
+                0,
+            )
+        )
     return out
 
 
 @lru_cache(maxsize=1)
 def _ledger_cached(stamp: tuple) -> tuple:
-    return tuple(_sum_checks() + _overview_checks() + _consumer_checks() + _mortgage_checks() + _stress_checks())
+    return tuple(
+        _sum_checks() + _overview_checks() + _consumer_checks() + _mortgage_checks() + _stress_checks()
+    )
 
 
 def ledger_checks() -> list[Check]:
@@ -543,9 +1036,14 @@ def ledger_checks() -> list[Check]:
 # ----------------------------------------------------------------------------- chapter support
 
 PARAMETER_RANGES = {
-    "price_decline_pct": (0, 90), "extra_decline_2027_pct": (0, 90), "prepayment_pct": (0, 30),
-    "final_mortgage_npl_pct": (0, 20), "exposure_years": (1, 20), "card_uplift_pct": (-100, 500),
-    "business_multiplier": (0, 10), "consumer_multiplier": (0, 10),
+    "price_decline_pct": (0, 90),
+    "extra_decline_2027_pct": (0, 90),
+    "prepayment_pct": (0, 30),
+    "final_mortgage_npl_pct": (0, 20),
+    "exposure_years": (1, 20),
+    "card_uplift_pct": (-100, 500),
+    "business_multiplier": (0, 10),
+    "consumer_multiplier": (0, 10),
 }
 """Allowed range of each chapter parameter (``None`` = the report's assumption is always allowed)."""
 
@@ -559,7 +1057,9 @@ def check_parameters(**values) -> Scenario:
 
     unknown = set(values) - set(PARAMETER_RANGES)
     if unknown:
-        raise params.ParameterError(f"unknown parameter(s) {sorted(unknown)}; known: {sorted(PARAMETER_RANGES)}")
+        raise params.ParameterError(
+            f"unknown parameter(s) {sorted(unknown)}; known: {sorted(PARAMETER_RANGES)}"
+        )
     for name, value in values.items():
         if value is not None:
             params.check_range(name, value, *PARAMETER_RANGES[name])
@@ -576,16 +1076,19 @@ def key_figures(result: dict) -> dict[str, float]:
     sc = result["scenario"]
     shares = data.load("retail_npl_share").pivot(index="product", columns="period", values="value")
     lend = data.load("retail_internet_lending").set_index("tier")
-    market = data.load("retail_consumer_market").set_index("lender")
     consumer = consumer_tier_stress().set_index("group")
     scen = scenario_table()
     r0 = r.loc["mortgage", "1H25"] / 100
     stated = rm.npl_ratio_path(r0, 0.02, 6, (0.5, 1.0))
-    business_26 = units.convert(amounts.loc["business", "26E"] - amounts.loc["business", "25E"], "CNY_mn", "CNY_100m")
+    business_26 = units.convert(
+        amounts.loc["business", "26E"] - amounts.loc["business", "25E"], "CNY_mn", "CNY_100m"
+    )
     checks = ledger.frame(ledger_checks())
     out = {
-        "retail_npl": ov[("npl_ratio", "retail")], "corporate_npl": ov[("npl_ratio", "corporate")],
-        "split_corporate": ov[("npl_stock_split", "corporate")], "split_retail": ov[("npl_stock_split", "retail")],
+        "retail_npl": ov[("npl_ratio", "retail")],
+        "corporate_npl": ov[("npl_ratio", "corporate")],
+        "split_corporate": ov[("npl_stock_split", "corporate")],
+        "split_retail": ov[("npl_stock_split", "retail")],
         "sum_product_shares": shares.loc[PRODUCTS, "1H25"].sum(),
         **{f"share_{p}": shares.loc[p, "1H25"] for p in PRODUCTS},
         **{f"incshare_{p}": ov[("npl_increase_share", p)] for p in PRODUCTS},
@@ -596,34 +1099,67 @@ def key_figures(result: dict) -> dict[str, float]:
         **{f"balgrowth_{p}_26e": 100 * (bal.loc[p, "26E"] / bal.loc[p, "1H25"] - 1) for p in PRODUCTS},
         "card_inc_yoy": 100 * (inc.loc["credit_card", "1H25"] / inc.loc["credit_card", "1H24"] - 1),
         "card_inc_hoh": 100 * (inc.loc["credit_card", "1H25"] / inc.loc["credit_card", "2024"] - 1),
-        "business_exposed_ours": 100 * rs.share(units.convert(f["business_exposed_npl"], "CNY_100m", "CNY_trn"), f["business_high_risk_stock"]),
+        "business_exposed_ours": 100
+        * rs.share(
+            units.convert(f["business_exposed_npl"], "CNY_100m", "CNY_trn"), f["business_high_risk_stock"]
+        ),
         "listed_internet_trn": units.convert(lend.loc["total", "listed_funded"], "CNY_100m", "CNY_trn"),
         "own_brand_trn": units.convert(consumer.loc["own_brand", "balance_100m"], "CNY_100m", "CNY_trn"),
         "own_brand_new_ours": consumer.loc["own_brand", "new_npl_100m"],
-        "own_brand_new_ours_bn": units.convert(consumer.loc["own_brand", "new_npl_100m"], "CNY_100m", "CNY_bn"),
-        "own_brand_implied_trn": units.convert(f["stress_consumer_new_npl_own"] / (f["stress_consumer_own_ratio_26e"] - f["stress_consumer_own_ratio_now"]) * 100,
-                                               "CNY_100m", "CNY_trn"),
+        "own_brand_new_ours_bn": units.convert(
+            consumer.loc["own_brand", "new_npl_100m"], "CNY_100m", "CNY_bn"
+        ),
+        "own_brand_implied_trn": units.convert(
+            f["stress_consumer_new_npl_own"]
+            / (f["stress_consumer_own_ratio_26e"] - f["stress_consumer_own_ratio_now"])
+            * 100,
+            "CNY_100m",
+            "CNY_trn",
+        ),
         "listed_share_pct": 100 * listed_bank_share(),
         "initial_ltv": 100 * INITIAL_LTV,
         "industry_mortgage_trn": result["total_mortgage_trn"],
-        "listed_mortgage_trn": bal.loc["mortgage", "1H25"], "listed_mortgage_25e_trn": bal.loc["mortgage", "25E"],
-        "mort26_stated": stated[1] * 100, "mort26_printed": scen.loc["international", "npl_ratio_2026e"],
-        "pretax_implied_trn": units.convert(business_26 / (f["stress_business_share_pretax_profit"] / 100), "CNY_100m", "CNY_trn"),
-        "netprofit_implied_trn": units.convert(f["stress_consumer_new_npl_26e"] / (f["stress_consumer_npl_share_net_profit"] / 100), "CNY_100m", "CNY_trn"),
-        "sc_price_decline": sc.price_decline * 100, "sc_extra_decline": sc.extra_decline_2027 * 100,
-        "sc_prepayment": sc.prepayment * 100, "sc_final_npl": sc.final_mortgage_npl * 100, "sc_years": sc.exposure_years,
-        "sc_card_uplift": sc.card_uplift * 100, "sc_business_mult": sc.business_multiplier, "sc_consumer_mult": sc.consumer_multiplier,
-        "sc_ltv_now": result["cohorts"].iloc[0]["ltv"] * 100, "sc_ltv_2027": result["cohorts"].iloc[1]["ltv"] * 100,
-        "sc_cohort_share_now": result["cohort_share_now"] * 100, "sc_cohort_share_2027": result["cohort_share_2027"] * 100,
-        "sc_high_now": result["high_ltv_share_now"] * 100, "sc_high_2027": result["high_ltv_share_2027"] * 100,
-        "sc_mort_25e": result["mortgage_ratio_25e"] * 100, "sc_mort_26e": result["mortgage_ratio_26e"] * 100,
-        "ledger_n": len(checks), "ledger_match": int((checks["status"] == "match").sum()),
+        "listed_mortgage_trn": bal.loc["mortgage", "1H25"],
+        "listed_mortgage_25e_trn": bal.loc["mortgage", "25E"],
+        "mort26_stated": stated[1] * 100,
+        "mort26_printed": scen.loc["international", "npl_ratio_2026e"],
+        "pretax_implied_trn": units.convert(
+            business_26 / (f["stress_business_share_pretax_profit"] / 100), "CNY_100m", "CNY_trn"
+        ),
+        "netprofit_implied_trn": units.convert(
+            f["stress_consumer_new_npl_26e"] / (f["stress_consumer_npl_share_net_profit"] / 100),
+            "CNY_100m",
+            "CNY_trn",
+        ),
+        "sc_price_decline": sc.price_decline * 100,
+        "sc_extra_decline": sc.extra_decline_2027 * 100,
+        "sc_prepayment": sc.prepayment * 100,
+        "sc_final_npl": sc.final_mortgage_npl * 100,
+        "sc_years": sc.exposure_years,
+        "sc_card_uplift": sc.card_uplift * 100,
+        "sc_business_mult": sc.business_multiplier,
+        "sc_consumer_mult": sc.consumer_multiplier,
+        "sc_ltv_now": result["cohorts"].iloc[0]["ltv"] * 100,
+        "sc_ltv_2027": result["cohorts"].iloc[1]["ltv"] * 100,
+        "sc_cohort_share_now": result["cohort_share_now"] * 100,
+        "sc_cohort_share_2027": result["cohort_share_2027"] * 100,
+        "sc_high_now": result["high_ltv_share_now"] * 100,
+        "sc_high_2027": result["high_ltv_share_2027"] * 100,
+        "sc_mort_25e": result["mortgage_ratio_25e"] * 100,
+        "sc_mort_26e": result["mortgage_ratio_26e"] * 100,
+        "ledger_n": len(checks),
+        "ledger_match": int((checks["status"] == "match").sum()),
         "ledger_mismatch": int((checks["status"] == "mismatch").sum()),
     }
     out.update({f"fact_{k}": v for k, v in f.items()})
     allf = facts()
-    out.update({f"fact_{k}_bn": units.convert(v["value"], "CNY_100m", "CNY_bn") for k, v in allf.items()
-                if v["unit"] == "CNY_100m" and v["value"] == v["value"] and v["value"] is not None})
+    out.update(
+        {
+            f"fact_{k}_bn": units.convert(v["value"], "CNY_100m", "CNY_bn")
+            for k, v in allf.items()
+            if v["unit"] == "CNY_100m" and v["value"] == v["value"] and v["value"] is not None
+        }
+    )
     out["fact_homes_delivered_mn"] = units.convert(f["homes_delivered"], "homes_10k", "homes") / 1e6
     out["high2027_low"] = allf["high_ltv_share_2027"]["value_low"]
     out["high2027_high"] = allf["high_ltv_share_2027"]["value_high"]
@@ -633,15 +1169,25 @@ def key_figures(result: dict) -> dict[str, float]:
     out["fact_card_increase_hoh_abs"] = abs(f["card_increase_hoh"])
     # the price fall at which the 2021 cohort's LTV reaches the threshold now: 1 - L0 * B/P0 / threshold
     thr = f["high_ltv_threshold"] / 100
-    frac_now = rm.remaining_fraction(HORIZON_YEARS[("2021", "current")], sc.prepayment, f["amortisation_rate"] / 100)
+    frac_now = rm.remaining_fraction(
+        HORIZON_YEARS[("2021", "current")], sc.prepayment, f["amortisation_rate"] / 100
+    )
     out["sc_decline_to_threshold"] = 100 * max(1 - INITIAL_LTV * frac_now / thr, 0.0)
     for sc_code, name in (("negative_cash_flow", "ncf"), ("international", "intl"), ("high_ltv", "ltv")):
         out[f"scen_final_{name}"] = scen.loc[sc_code, "final_npl_ratio"]
     for tier in ("lt18", "18_24"):
-        out[f"tier_bump_{tier}"] = lend.loc[tier, "stress_npl_ratio_26e"] - lend.loc[tier, "current_npl_ratio"]
+        out[f"tier_bump_{tier}"] = (
+            lend.loc[tier, "stress_npl_ratio_26e"] - lend.loc[tier, "current_npl_ratio"]
+        )
     ltv = data.load("retail_mortgage_ltv")
-    cell = lambda c, h, d, p: float(ltv[(ltv["cohort"] == c) & (ltv["horizon"] == h) & (ltv["price_decline"] == d)
-                                        & (ltv["prepayment"] == p)]["ltv"].iloc[0])
+    cell = lambda c, h, d, p: float(
+        ltv[
+            (ltv["cohort"] == c)
+            & (ltv["horizon"] == h)
+            & (ltv["price_decline"] == d)
+            & (ltv["prepayment"] == p)
+        ]["ltv"].iloc[0]
+    )
     a = f["amortisation_rate"] / 100
     out["ltv_2022_typo"] = cell(2022, "2027", 60, 0)
     out["ltv_2022_model"] = rm.cohort_ltv(INITIAL_LTV, HORIZON_YEARS[("2022", "2027")], 0.0, 0.6, a) * 100
@@ -661,6 +1207,8 @@ def ltv_published_points() -> pd.DataFrame:
     """Printed LTV cells of 图表19/21 with the repayment years behind each panel."""
     ltv = data.load("retail_mortgage_ltv").dropna(subset=["ltv"])
     ltv["years"] = [HORIZON_YEARS[(str(c), h)] for c, h in zip(ltv["cohort"], ltv["horizon"])]
-    ltv["panel"] = [f"{c} loans, {'now' if h == 'current' else 'in 2027'} ({loc})"
-                    for c, h, loc in zip(ltv["cohort"], ltv["horizon"], ltv["locator"])]
+    ltv["panel"] = [
+        f"{c} loans, {'now' if h == 'current' else 'in 2027'} ({loc})"
+        for c, h, loc in zip(ltv["cohort"], ltv["horizon"], ltv["locator"])
+    ]
     return ltv[["years", "panel", "price_decline", "prepayment", "ltv"]]

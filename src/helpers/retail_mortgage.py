@@ -28,7 +28,7 @@ Model 2 (scenarios, 图表26). A final mortgage NPL ratio ``r_f`` reached from t
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _frac(name: str, value: float, *, upper: float = 1.0, upper_open: bool = False) -> float:
@@ -74,8 +74,9 @@ def cohort_balance(initial: float, years: float, prepayment: float, amortisation
     return initial * remaining_fraction(years, prepayment, amortisation)
 
 
-def cohort_ltv(initial_ltv: float, years: float, prepayment: float, price_decline: float,
-               amortisation: float = 0.04) -> float:
+def cohort_ltv(
+    initial_ltv: float, years: float, prepayment: float, price_decline: float, amortisation: float = 0.04
+) -> float:
     """Current LTV of a cohort (fraction): ``L0 * remaining_fraction(n, p, a) / (1 - d)``.
 
     ``initial_ltv`` (L0) is a fraction in (0, 1.5]; ``price_decline`` (d) is the cumulative
@@ -155,8 +156,9 @@ def npl_per_year(extra: float, years: float) -> float:
     return extra / t
 
 
-def npl_ratio_path(current_ratio: float, final_ratio: float, years: float,
-                   steps: Sequence[float] = (0.5, 1.0)) -> list[float]:
+def npl_ratio_path(
+    current_ratio: float, final_ratio: float, years: float, steps: Sequence[float] = (0.5, 1.0)
+) -> list[float]:
     """NPL ratio after each step of an even exposure (fractions).
 
     ``r_k = r_0 + (r_f - r_0) * min(sum(steps[:k+1]), T) / T``. The default steps are the

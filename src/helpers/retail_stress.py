@@ -22,7 +22,7 @@ Consumer tiers (图表16/17). Platform-matched loans ``V_i`` per pricing tier; b
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _num(name: str, value, *, minimum: float | None = 0.0) -> float:
@@ -88,7 +88,9 @@ def funded(volume: float, funding_share: float) -> float:
     return v * f
 
 
-def stressed_increase(balance: float, ratio_now: float, ratio_stressed: float, multiplier: float = 1.0) -> float:
+def stressed_increase(
+    balance: float, ratio_now: float, ratio_stressed: float, multiplier: float = 1.0
+) -> float:
     """New NPL when a book's NPL ratio rises: ``B * (r' - r) * m`` (ratios as fractions)."""
     b = _num("balance", balance)
     r0 = _num("ratio_now", ratio_now)

@@ -6,12 +6,18 @@ tables. The bibliography itself is ``seeds/references.bib``.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 SEEDS = {
     "000_53446e2d23b336c6.txt": ("digest2025", "News digest on NPL collateral sales (Nov 2025)"),
-    "001_3d7b5ccb12dc6b79.txt": ("npltransfers2025", "News article on the Q4 2025 NPL-transfer wave (Nov 2025)"),
-    "002_618ba3871ebc0b54.txt": ("zhongtai2026", "Zhongtai Securities, retail-asset risk framework (Jan 2026)"),
+    "001_3d7b5ccb12dc6b79.txt": (
+        "npltransfers2025",
+        "News article on the Q4 2025 NPL-transfer wave (Nov 2025)",
+    ),
+    "002_618ba3871ebc0b54.txt": (
+        "zhongtai2026",
+        "Zhongtai Securities, retail-asset risk framework (Jan 2026)",
+    ),
     "003_dc4f0dbeb2c2a3ea.txt": ("nifd2024q1", "NIFD, Real-estate finance report 2024Q1 (May 2024)"),
 }
 

@@ -13,8 +13,8 @@ Units of different dimensions (money vs. area, CNY vs. USD) never convert into e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -80,9 +80,7 @@ def unit(code: str) -> Unit:
     try:
         return UNITS[code]
     except (KeyError, TypeError):
-        raise UnitError(
-            f"unknown unit {code!r}; known units: {', '.join(sorted(UNITS))}"
-        ) from None
+        raise UnitError(f"unknown unit {code!r}; known units: {', '.join(sorted(UNITS))}") from None
 
 
 def unknown_units(codes: Iterable[object]) -> list[object]:
@@ -104,9 +102,7 @@ def factor(source: str, target: str) -> float:
     """
     s, t = unit(source), unit(target)
     if s.dimension != t.dimension:
-        raise UnitError(
-            f"cannot convert {source!r} ({s.dimension}) to {target!r} ({t.dimension})"
-        )
+        raise UnitError(f"cannot convert {source!r} ({s.dimension}) to {target!r} ({t.dimension})")
     return s.factor / t.factor
 
 

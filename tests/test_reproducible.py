@@ -1,0 +1,47 @@
+"""Two builds of the same commit give the same numbers.
+
+The ledger is recomputed in two fresh processes (different hash seeds) and must be byte for
+byte the same, and the same as the copy the build published; every CSV the site offers for
+download must equal the file in data/.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+
+
+def ledger_bytes(tmp_path: Path, seed: str) -> bytes:
+    out = tmp_path / f"ledger-{seed}.csv"
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    subprocess.run(
+        [sys.executable, "-m", "helpers.ledger", str(out)], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    return out.read_bytes()
+
+
+def test_ledger_is_identical_across_processes(tmp_path):
+    first, second = ledger_bytes(tmp_path, "1"), ledger_bytes(tmp_path, "2")
+    assert first == second
+    assert first.count(b"\n") > 10
+    published = ROOT / "_build" / "source" / "generated" / "ledger.csv"
+    if published.exists():
+        assert published.read_bytes() == first, "the site's ledger.csv differs from a fresh recomputation"
+
+
+@pytest.mark.skipif(not (SITE / "index.html").exists(), reason="run `make book` first")
+def test_site_downloads_equal_the_data_package():
+    digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    sources = {p.name: digest(p) for p in (ROOT / "data").glob("*.csv")}
+    sources["datapackage.json"] = digest(ROOT / "data" / "datapackage.json")
+    offered = {p.name: digest(p) for p in (SITE / "_downloads").rglob("*") if p.name in sources}
+    assert set(offered) == set(sources), f"not offered for download: {sorted(set(sources) - set(offered))}"
+    assert offered == sources
+    ledger = list((SITE / "_downloads").rglob("ledger.csv"))
+    assert len(ledger) == 1
