@@ -69,3 +69,18 @@ def test_ledger_is_deterministic():
     a = ledger.collect()
     b = ledger.collect()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_largest_mismatches_picks_the_furthest_per_chapter():
+    table = ledger.frame(
+        [
+            make(10.0, 10.0),
+            make(10.0, 11.0, note="10 % off"),
+            make(1.0, 2.0, note="100 % off"),
+            make(5.0, 6.0, chapter="policy", note="20 % off"),
+        ]
+    )
+    top = ledger.largest_mismatches(table)
+    assert top["note"].tolist() == ["20 % off", "100 % off"]
+    assert top["relative_difference"].tolist() == pytest.approx([0.2, 1.0])
+    assert len(ledger.largest_mismatches(table, per_chapter=2)) == 3

@@ -121,6 +121,18 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
+def largest_mismatches(table: pd.DataFrame, per_chapter: int = 1) -> pd.DataFrame:
+    """The mismatches furthest from their published value, ``per_chapter`` for each chapter.
+
+    Distance is relative: ``|recomputed - published| / |published|``. Ties keep ledger order.
+    """
+    mism = table[table["status"] == "mismatch"].copy()
+    mism["relative_difference"] = mism["difference"].abs() / mism["published"].abs().clip(lower=1e-12)
+    mism = mism.sort_values("relative_difference", ascending=False, kind="stable")
+    top = mism.groupby("chapter", sort=False).head(per_chapter)
+    return top.sort_values("chapter", kind="stable").reset_index(drop=True)
+
+
 def display_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A reader-facing view: published, ours, difference and status with rounded numbers."""
     view = table[
