@@ -17,7 +17,6 @@ The module has two layers:
 from __future__ import annotations
 
 import datetime as _dt
-import math
 
 import pandas as pd
 
@@ -36,27 +35,7 @@ D1 = "001_3d7b5ccb12dc6b79.txt"
 
 
 # --------------------------------------------------------------------------- validation
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _positive(name: str, value) -> float:
-    value = _number(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return value
-
-
-def _non_negative(name: str, value) -> float:
-    value = _number(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return value
+from .checks import _non_negative, _number, _positive  # noqa: E402
 
 
 def _ratio_pct(name: str, value) -> float:

@@ -17,7 +17,6 @@ The appendix (附件:相關指標說明) defines
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -36,27 +35,7 @@ NBS70_TIER_WEIGHTS = {"tier1": 4, "tier2": 31, "tier3": 35}
 
 
 # --------------------------------------------------------------------------- validation
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _positive(name: str, value) -> float:
-    value = _number(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return value
-
-
-def _non_negative(name: str, value) -> float:
-    value = _number(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return value
+from .checks import _non_negative, _number, _positive  # noqa: E402
 
 
 def _pct_change(name: str, value) -> float:
