@@ -30,11 +30,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build"
@@ -193,6 +197,7 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
             log_output=False,
             execution_timeout=EXECUTION_TIMEOUT,
             report_mode=False,
+            kernel_manager_class=IPCKernelManager,
         )
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
@@ -216,6 +221,24 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
         "seconds": round(time.time() - started, 2),
         "parameters": parameters or {},
     }
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel reached over Unix-domain sockets rather than TCP ports on localhost.
+
+    No port is opened that another user of the machine could connect to, and the kernel does
+    not print its plain-text-TCP warning into every build log.
+    """
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        # A path prefix of its own per kernel: the default, ``kernel-ipc`` in the working
+        # directory, is shared by chapters executing side by side in the same folder.
+        return str(Path(tempfile.gettempdir()) / f"book-kernel-{uuid.uuid4().hex[:12]}")
 
 
 def _finish_notebook(path: Path) -> None:
