@@ -52,7 +52,7 @@ test-fast: $(STAMP)
 preview: book
 	$(PY) -m helpers.preview
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) chromium
 	$(PY) benchmarks/build_times.py
 
 lock:

@@ -7,8 +7,8 @@ Run with ``make benchmark`` (not a test: timings depend on the machine). It
 2. times ``make book`` again with nothing changed;
 3. appends a comment line to one chapter, times ``make book`` and records which pages were
    executed again, then restores the chapter and rebuilds;
-4. measures each page's transfer size: the HTML plus every local script, stylesheet and image it
-   loads, with the site-wide vega bundle reported separately (a browser fetches it once).
+4. loads every page in headless Chromium with an empty cache and adds up what it transfers,
+   with the site-wide vega bundle reported separately (a browser fetches it once).
 
 Prints a Markdown table (paste it into README.md) and writes ``_build/benchmark.json``.
 """
@@ -22,13 +22,13 @@ import re
 import shutil
 import subprocess
 import time
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 BUNDLE = "_static/vega-bundle.js"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def timed_make(target: str = "book") -> tuple[float, str]:
@@ -45,47 +45,53 @@ def executed_pages(log: str) -> list[str]:
     return [p.strip() for p in match.group(1).split(",")] if match else []
 
 
-class _Assets(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "script" and a.get("src"):
-            self.urls.append(a["src"])
-        elif tag == "link" and a.get("rel") in ("stylesheet", "preload") and a.get("href"):
-            self.urls.append(a["href"])
-        elif tag == "img" and a.get("src"):
-            self.urls.append(a["src"])
-
-
 def page_sizes() -> list[dict]:
+    """What each page transfers in headless Chromium with an empty cache, served from loopback.
+
+    Everything the browser fetches counts (HTML, scripts, stylesheets, web fonts, the search
+    index), except the site-wide vega bundle, reported once for the site.
+    """
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     rows = []
-    for page in sorted(SITE.rglob("*.html")):
-        if "_static" in page.parts:
-            continue
-        rel = str(page.relative_to(SITE))
-        parser = _Assets()
-        parser.feed(page.read_text(encoding="utf-8"))
-        assets = set()
-        for url in parser.urls:
-            if urlparse(url).scheme:
-                continue
-            path = (SITE / urljoin(rel, url.split("?")[0])).resolve()
-            if path.is_file():
-                assets.add(path)
-        bundle = (SITE / BUNDLE).resolve()
-        other = sum(p.stat().st_size for p in assets if p != bundle)
-        rows.append(
-            {
-                "page": rel,
-                "html_bytes": page.stat().st_size,
-                "assets_bytes": other,
-                "total_without_bundle": page.stat().st_size + other,
-                "loads_vega_bundle": bundle in assets,
-            }
-        )
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            for page_file in sorted(SITE.rglob("*.html")):
+                if "_static" in page_file.parts:
+                    continue
+                rel = str(page_file.relative_to(SITE))
+                context = browser.new_context()
+                page = context.new_page()
+                finished = []
+                page.on("requestfinished", lambda r, seen=finished: seen.append(r))
+                page.goto(base + rel, wait_until="load")
+                page.wait_for_load_state("networkidle")
+                sizes = {urlparse(r.url).path.lstrip("/"): r.sizes()["responseBodySize"] for r in finished}
+                context.close()
+                rows.append(
+                    {
+                        "page": rel,
+                        "html_bytes": page_file.stat().st_size,
+                        "requests": len(sizes),
+                        "total_without_bundle": sum(v for k, v in sizes.items() if k != BUNDLE),
+                        "loads_vega_bundle": BUNDLE in sizes,
+                    }
+                )
+            browser.close()
+    finally:
+        httpd.shutdown()
     return rows
 
 
@@ -141,9 +147,12 @@ def main() -> None:
     print(
         f"| largest page without the bundle ({largest['page']}) | {largest['total_without_bundle'] / 1e6:.2f} MB |"
     )
-    print("\n| page | HTML | HTML + assets (bundle excluded) |\n|---|---|---|")
+    print("\n| page | HTML | transferred, vega bundle excluded | requests |\n|---|---|---|---|")
     for r in sizes:
-        print(f"| {r['page']} | {r['html_bytes'] / 1e3:.0f} kB | {r['total_without_bundle'] / 1e3:.0f} kB |")
+        print(
+            f"| {r['page']} | {r['html_bytes'] / 1e3:.0f} kB | {r['total_without_bundle'] / 1e3:.0f} kB "
+            f"| {r['requests']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 * a page whose inputs did not change is not executed again; touching a helper re-executes;
 * a page that raises stops the build, naming the page, the cell and the error;
-* a broken CSV stops the build before anything runs, naming file, line and column.
+* a broken CSV stops the build before anything runs, naming file, line and column;
+* validation and the Sphinx step are skipped only while their inputs are unchanged.
 """
 
 from __future__ import annotations
@@ -130,29 +131,7 @@ def test_failing_page_names_page_and_cell(scratch):
 
 
 def test_broken_csv_stops_the_build_naming_file_line_and_column(scratch):
-    data = scratch / "data"
-    target = sorted(p for p in data.glob("*.csv"))[0]
-    lines = target.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    # put text where the schema wants a number, in the first numeric column, on line 2
-    import json
-
-    res = next(
-        r
-        for r in json.loads((data / "datapackage.json").read_text())["resources"]
-        if r["path"] == target.name
-    )
-    numeric = next(f["name"] for f in res["schema"]["fields"] if f["type"] in ("number", "integer"))
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
-    col = rows[0].index(numeric)
-    rows[1][col] = "not-a-number"
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    target.write_text(buf.getvalue(), encoding="utf-8")
-    assert header  # the file had a header
+    target, numeric = _break_first_numeric_cell(scratch / "data")
 
     result = run_build(scratch, "book")
     assert result.returncode == 1
@@ -183,3 +162,63 @@ check_range("decline", decline, 0, 0.9)
     )
     assert bad.returncode == 1
     assert "ParameterError: parameter 'decline' = 1.5 is out of range" in bad.stderr
+
+
+def _break_first_numeric_cell(data: Path) -> tuple[Path, str]:
+    """Write text into the first numeric column of line 2 of the first CSV; return file and column."""
+    import csv
+    import io
+    import json
+
+    target = sorted(data.glob("*.csv"))[0]
+    res = next(
+        r
+        for r in json.loads((data / "datapackage.json").read_text())["resources"]
+        if r["path"] == target.name
+    )
+    numeric = next(f["name"] for f in res["schema"]["fields"] if f["type"] in ("number", "integer"))
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index(numeric)] = "not-a-number"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    target.write_text(buf.getvalue(), encoding="utf-8")
+    return target, numeric
+
+
+def test_validation_is_skipped_only_while_the_data_are_unchanged(scratch):
+    first = run_build(scratch, "execute")
+    assert first.returncode == 0, first.stderr
+    assert "unchanged since it last passed validation" not in first.stdout
+    second = run_build(scratch, "execute")
+    assert "data package unchanged since it last passed validation" in second.stdout
+
+    target, column = _break_first_numeric_cell(scratch / "data")
+    third = run_build(scratch, "execute")
+    assert third.returncode == 1
+    assert f"{target}, line 2, column '{column}'" in third.stderr
+    # an explicit `validate` always validates
+    assert run_build(scratch, "validate").returncode == 1
+
+
+def test_sphinx_runs_only_when_the_staged_source_changed(scratch):
+    for name in ("_config.yml",):
+        shutil.copy(ROOT / name, scratch / name)
+    shutil.copytree(ROOT / "_static", scratch / "_static")
+    assert run_build(scratch, "execute").returncode == 0
+    first = run_build(scratch, "site")
+    assert first.returncode == 0, first.stderr + first.stdout
+    assert "Sphinx not run" not in first.stdout
+    page = scratch / "_build" / "html" / "chapters" / "good.html"
+    assert "42" in page.read_text()
+
+    second = run_build(scratch, "site")
+    assert second.returncode == 0, second.stderr
+    assert "site source unchanged since the last build; Sphinx not run" in second.stdout
+
+    source = scratch / "chapters" / "good.md"
+    source.write_text(source.read_text().replace("x * 21", "x * 50"))
+    assert run_build(scratch, "execute").returncode == 0
+    third = run_build(scratch, "site")
+    assert third.returncode == 0, third.stderr
+    assert "Sphinx not run" not in third.stdout
+    assert "100" in page.read_text()

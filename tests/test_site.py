@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+PAGE_BUDGET = 1_500_000  # bytes a page may transfer, the site-wide vega bundle not counted
+BUNDLE = "_static/vega-bundle.js"
+
 pytestmark = pytest.mark.browser
 
 if not SITE.joinpath("index.html").exists():
@@ -92,13 +95,19 @@ def test_page_in_browser(page_path, server, browser):
     context.route("**/*", route)
     page.on("requestfailed", lambda r: failed.append(r.url) if _is_local(r.url, server) else None)
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    finished = []
+    page.on("requestfinished", lambda r: finished.append(r))
     page.goto(server + page_path, wait_until="load")
     charts = page.locator(".vega-chart")
     n = charts.count()
     for i in range(n):
         charts.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
     page.wait_for_load_state("networkidle")
+    weight = sum(
+        r.sizes()["responseBodySize"] for r in finished if urlparse(r.url).path.lstrip("/") != BUNDLE
+    )
     context.close()
+    assert weight < PAGE_BUDGET, f"{page_path}: transfers {weight / 1e6:.2f} MB besides the vega bundle"
     assert not outside, f"{page_path}: requests leaving loopback: {outside}"
     assert not failed, f"{page_path}: failed requests: {failed}"
     assert not errors, f"{page_path}: {errors}"
@@ -114,6 +123,26 @@ def test_landing_page_has_a_drawn_chart(server, browser):
     title = page.title()
     page.close()
     assert "bad-loan cycle" in title.lower()
+
+
+def test_theme_icons_draw_from_the_web_font(server, browser):
+    """The theme's icons come from Font Awesome's web font, not its 1.5 MB script (replaced)."""
+    page = browser.new_page()
+    fonts = []
+    page.on("requestfinished", lambda r: fonts.append(r.url) if r.url.endswith(".woff2") else None)
+    page.goto(server + "chapters/overview.html")
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("button.search-button__button i.fa-magnifying-glass").first
+    family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
+    width = icon.evaluate("el => el.getBoundingClientRect().width")
+    loaded = page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    hidden = icon.get_attribute("aria-hidden")
+    page.close()
+    assert "Font Awesome" in family
+    assert width > 0 and loaded
+    assert any(u.endswith("fa-solid-900.woff2") for u in fonts)
+    assert hidden == "true", "icons are hidden from screen readers"
+    assert (SITE / "_static" / "scripts" / "fontawesome.js").stat().st_size < 2_000
 
 
 class _Links(HTMLParser):

@@ -3,7 +3,8 @@
 ``python -m helpers.build book`` (what ``make book`` runs):
 
 1. **Validate** ``data/datapackage.json`` and every CSV (:func:`helpers.data.validate_package`);
-   a bad table stops the build naming file, line and column.
+   a bad table stops the build naming file, line and column. Skipped while ``data/``, the
+   helpers, the lock and the seed names hash as they did at the last pass.
 2. **Execute** every notebook page listed in ``_toc.yml``: jupytext turns the MyST source into
    a notebook, papermill runs it (in parallel, ``--jobs``) into ``_build/executed/``. A page is
    skipped when the hash of its inputs (its own text, ``src/helpers``, ``data/``, the lock file
@@ -14,7 +15,8 @@
    pages, data for download, the vega bundle, the ledger CSV), copying only files whose bytes
    changed so Sphinx rebuilds only changed pages.
 4. **Build** with Jupyter Book (``execute_notebooks: off``; warnings are errors) into
-   ``_build/html``.
+   ``_build/html``. Skipped when the staged source and the lock hash as they did at the last
+   successful build, so a no-change ``make book`` takes about two seconds.
 
 Other commands: ``execute`` (steps 1–2), ``run PAGE [-p NAME VALUE …] [--output FILE]`` (one
 page, with parameters, for authors and scenario tests), ``validate`` (step 1 only).
@@ -141,14 +143,24 @@ def shared_inputs(root: Path = ROOT) -> list[Path]:
 
 def inputs_hash(page: Page, shared: list[Path], root: Path = ROOT) -> str:
     """SHA-256 over the page's text, the shared inputs (path and bytes) and its parameters."""
+    h = hashlib.sha256(files_digest([page.path, *shared], root).encode())
+    h.update(json.dumps(page.parameters, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def files_digest(paths: list[Path], root: Path = ROOT) -> str:
+    """SHA-256 over each file's path (relative to ``root``) and bytes, in the order given."""
     h = hashlib.sha256()
-    for path in [page.path, *shared]:
+    for path in paths:
         h.update(str(path.relative_to(root)).encode())
         h.update(b"\0")
         h.update(path.read_bytes() if path.exists() else b"<missing>")
         h.update(b"\0")
-    h.update(json.dumps(page.parameters, sort_keys=True).encode())
     return h.hexdigest()
+
+
+def _stamp_matches(stamp: Path, digest: str) -> bool:
+    return stamp.exists() and stamp.read_text() == digest
 
 
 # --------------------------------------------------------------------------- execution
@@ -343,8 +355,7 @@ def stage() -> Path:
             wanted[SOURCE / f"{page.docname}.md"] = page.path
     bundle = charts.write_bundle(BUILD / "cache" / "vega-bundle.js")
     wanted[SOURCE / "_static" / "vega-bundle.js"] = bundle
-    table = ledger.collect()
-    wanted[SOURCE / "generated" / "ledger.csv"] = table.to_csv(index=False, float_format="%.10g").encode()
+    wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv(ledger)
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     for dst, src in wanted.items():
         if isinstance(src, bytes):
@@ -357,6 +368,20 @@ def stage() -> Path:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return SOURCE
+
+
+def _ledger_csv(ledger) -> bytes:
+    """The whole book's reproduction ledger as CSV, recomputed only when the shared inputs change."""
+    digest = files_digest(shared_inputs())
+    cache = BUILD / "cache" / "ledger.csv"
+    stamp = BUILD / "cache" / "ledger.sha256"
+    if cache.exists() and _stamp_matches(stamp, digest):
+        return cache.read_bytes()
+    content = ledger.collect().to_csv(index=False, float_format="%.10g").encode()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(content)
+    stamp.write_text(digest)
+    return content
 
 
 REPORTED_PACKAGES = [
@@ -415,6 +440,14 @@ def build_site(strict: bool = True) -> Path:
     cmd = [str(exe), "build", str(SOURCE), "--path-output", str(ROOT), "--builder", "html", "--keep-going"]
     if strict:
         cmd += ["-W", "-n"]
+    # The site is a function of the staged source, the installed packages and the command.
+    staged = sorted(p for p in SOURCE.rglob("*") if p.is_file())
+    digest = files_digest([*staged, ROOT / "requirements.lock"]) + " ".join(cmd[3:])
+    stamp = BUILD / "site.sha256"
+    if _stamp_matches(stamp, digest) and (HTML / "index.html").exists():
+        print("site source unchanged since the last build; Sphinx not run", flush=True)
+        return HTML
+    stamp.unlink(missing_ok=True)
     result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
     log = BUILD / "sphinx.log"
     log.write_text(result.stdout + "\n" + result.stderr)
@@ -425,16 +458,29 @@ def build_site(strict: bool = True) -> Path:
             if "WARNING" in ln or "ERROR" in ln or "Error" in ln
         ]
         raise BuildError("site build failed (full log: _build/sphinx.log):\n  " + "\n  ".join(warnings[-30:]))
+    stamp.write_text(digest)
     return HTML
 
 
-def validate() -> None:
-    """Validate the data package; :class:`BuildError` listing every bad table."""
+def validate(force: bool = False) -> None:
+    """Validate the data package; :class:`BuildError` listing every bad table.
+
+    Validation is a pure function of ``data/``, the helpers, the lock and the names of the seed
+    files, so it is skipped when their digest equals the one recorded at the last pass.
+    """
     from . import data
 
+    digest = files_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
+    stamp = BUILD / "validated.sha256"
+    if not force and _stamp_matches(stamp, digest):
+        print("data package unchanged since it last passed validation", flush=True)
+        return
+    stamp.unlink(missing_ok=True)
     problems = data.validate_package()
     if problems:
         raise BuildError("\n".join(problems))
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
 
 
 def book(jobs: int = 2, force: bool = False) -> Path:
@@ -482,7 +528,7 @@ def main(argv=None) -> int:
             validate()
             execute(jobs=args.jobs, force=args.force, only=args.only)
         elif args.command == "validate":
-            validate()
+            validate(force=True)
             print("data package valid")
         elif args.command == "site":
             stage()
