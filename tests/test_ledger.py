@@ -84,3 +84,19 @@ def test_largest_mismatches_picks_the_furthest_per_chapter():
     assert top["note"].tolist() == ["20 % off", "100 % off"]
     assert top["relative_difference"].tolist() == pytest.approx([0.2, 1.0])
     assert len(ledger.largest_mismatches(table, per_chapter=2)) == 3
+
+
+def test_checker_fills_chapter_and_source_and_converts_to_float():
+    check = ledger.checker("housing", "003_dc4f0dbeb2c2a3ea.txt")
+    c = check("t", "r", "c", "1.5", 3, "pct", 1, note="n")
+    assert (c.chapter, c.source, c.published, c.recomputed, c.note) == (
+        "housing",
+        "003_dc4f0dbeb2c2a3ea.txt",
+        1.5,
+        3.0,
+        "n",
+    )
+    assert c.status == "mismatch"
+    assert check("t", "r", "c", 1, 1, "pct", 0, source="000_53446e2d23b336c6.txt").source.startswith("000_")
+    with pytest.raises(ValueError, match="not one of"):
+        ledger.checker("nowhere", "x")("t", "r", "c", 1, 1, "pct", 0)

@@ -145,6 +145,42 @@ def test_theme_icons_draw_from_the_web_font(server, browser):
     assert (SITE / "_static" / "scripts" / "fontawesome.js").stat().st_size < 2_000
 
 
+def test_reader_can_save_a_chart_as_svg_offline(server, browser):
+    """The vega-embed actions menu works without a network: "Save as SVG" downloads an SVG."""
+    context = browser.new_context(accept_downloads=True)
+    context.route("**/*", lambda r: r.continue_() if _is_local(r.request.url, server) else r.abort())
+    page = context.new_page()
+    page.goto(server + "chapters/housing_market.html")
+    chart = page.locator(".vega-embed").first
+    chart.locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
+    chart.locator("details > summary").click()
+    with page.expect_download(timeout=15_000) as info:
+        chart.locator("a", has_text="SVG").click()
+    saved = Path(info.value.path()).read_text(encoding="utf-8")
+    context.close()
+    assert saved.lstrip().startswith("<svg") and "</svg>" in saved
+
+
+def test_reader_can_filter_the_ledger_by_chapter_and_status(server, browser):
+    page = browser.new_page()
+    page.goto(server + "back/ledger.html")
+    table = page.locator("table.filterable").first
+    total = table.locator("tbody tr").count()
+    chapter = page.locator("select[data-filter-column='0']")
+    status = page.locator("select[data-filter-column='8']")
+    name = chapter.locator("option").nth(1).get_attribute("value")
+    chapter.select_option(name)
+    status.select_option("mismatch")
+    visible = table.locator("tbody tr:not([hidden])")
+    cells = [visible.nth(i).locator("td").nth(0).inner_text().strip() for i in range(visible.count())]
+    states = [visible.nth(i).locator("td").nth(8).inner_text().strip() for i in range(visible.count())]
+    count = page.locator(".ledger-count").first.inner_text()
+    page.close()
+    assert 0 < len(cells) < total
+    assert set(cells) == {name} and set(states) == {"mismatch"}
+    assert count.startswith(f"{len(cells)} of {total}")
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import data as _data
 from . import units as _units
-from .ledger import Check
+from .ledger import Check, checker
 
 CHAPTER = "housing"
 S3 = "003_dc4f0dbeb2c2a3ea.txt"
@@ -392,19 +392,7 @@ def tier_counts(scheme: str) -> dict:
 
 
 # --------------------------------------------------------------------------- ledger
-def _check(table, row, column, published, recomputed, unit, decimals, note="", source=S3):
-    return Check(
-        chapter=CHAPTER,
-        source=source,
-        table=table,
-        row=row,
-        column=column,
-        published=float(published),
-        recomputed=float(recomputed),
-        unit=unit,
-        decimals=decimals,
-        note=note,
-    )
+_check = checker(CHAPTER, S3)
 
 
 def ledger_checks() -> list[Check]:

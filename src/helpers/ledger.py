@@ -92,6 +92,31 @@ class Check:
         return row
 
 
+def checker(chapter: str, source: str):
+    """A chapter's shorthand for :class:`Check`, with its chapter and default source filled in.
+
+    ``check = checker("housing", SEED)`` then
+    ``check(table, row, column, published, recomputed, unit, decimals, note="", source=SEED)``;
+    ``published`` and ``recomputed`` are converted to float.
+    """
+
+    def check(table, row, column, published, recomputed, unit, decimals, note="", source=source) -> Check:
+        return Check(
+            chapter=chapter,
+            source=source,
+            table=table,
+            row=row,
+            column=column,
+            published=float(published),
+            recomputed=float(recomputed),
+            unit=unit,
+            decimals=decimals,
+            note=note,
+        )
+
+    return check
+
+
 def frame(checks) -> pd.DataFrame:
     """The checks as a table with the ledger's columns, in the order given."""
     rows = [c.as_row() for c in checks]

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from . import data, units
-from .ledger import Check
+from .ledger import Check, checker
 from .policy_mortgage import _non_negative, _positive
 from .policy_switch import gap_share, solve_two_point
 
@@ -175,19 +175,7 @@ def tradein_table(
 
 
 # --------------------------------------------------------------------------- ledger
-def _check(table_, row, column, published, recomputed, unit, decimals, note=""):
-    return Check(
-        chapter=CHAPTER,
-        source=SOURCE_NIFD,
-        table=table_,
-        row=row,
-        column=column,
-        published=float(published),
-        recomputed=float(recomputed),
-        unit=unit,
-        decimals=decimals,
-        note=note,
-    )
+_check = checker(CHAPTER, SOURCE_NIFD)
 
 
 def ledger_checks() -> list[Check]:

@@ -25,7 +25,7 @@ import pandas as pd
 from . import data, ledger, units
 from . import retail_mortgage as rm
 from . import retail_stress as rs
-from .ledger import Check
+from .ledger import Check, checker
 
 CHAPTER = "retail"
 SEED = "002_618ba3871ebc0b54.txt"
@@ -397,21 +397,13 @@ def scenario_summary(result: dict) -> pd.DataFrame:
 ROUNDING_NOTE = "off by 1 (million yuan): the printed components are rounded separately"
 
 
+_base_check = checker(CHAPTER, SEED)
+
+
 def _check(table, row, column, published, recomputed, unit, decimals, note=""):
     if note == ROUNDING_NOTE and abs(float(recomputed) - float(published)) <= 0.5:
         note = ""
-    return Check(
-        chapter=CHAPTER,
-        source=SEED,
-        table=table,
-        row=row,
-        column=column,
-        published=float(published),
-        recomputed=float(recomputed),
-        unit=unit,
-        decimals=decimals,
-        note=note,
-    )
+    return _base_check(table, row, column, published, recomputed, unit, decimals, note)
 
 
 def _sum_checks() -> list[Check]:
@@ -649,52 +641,20 @@ def _consumer_checks() -> list[Check]:
             0,
         )
     )
+    # (printed column, published field, model field, unit, decimals); listed banks fund no 24–36 % loans
+    tier_cells = [
+        ("占互联网撮合贷款比重", "matched_share", "matched_share_pct", "pct", 1),
+        ("商业银行出资部分", "bank_funded", "bank_funded", "CNY_100m", 0),
+        ("占商业银行消费贷比重", "bank_share_of_bank_consumer", "bank_share_pct", "pct", 1),
+        ("上市银行出资部分", "listed_funded", "listed_funded", "CNY_100m", 0),
+    ]
     for t in model.index:
         label = lend.loc[t, "label_zh"]
-        out.append(
-            _check(
-                "图表16",
-                label,
-                "占互联网撮合贷款比重",
-                lend.loc[t, "matched_share"],
-                model.loc[t, "matched_share_pct"],
-                "pct",
-                1,
-            )
-        )
-        out.append(
-            _check(
-                "图表16",
-                label,
-                "商业银行出资部分",
-                lend.loc[t, "bank_funded"],
-                model.loc[t, "bank_funded"],
-                "CNY_100m",
-                0,
-            )
-        )
-        out.append(
-            _check(
-                "图表16",
-                label,
-                "占商业银行消费贷比重",
-                lend.loc[t, "bank_share_of_bank_consumer"],
-                model.loc[t, "bank_share_pct"],
-                "pct",
-                1,
-            )
-        )
-        if t != "24_36":
+        for column, published, ours, unit, decimals in tier_cells:
+            if column == "上市银行出资部分" and t == "24_36":
+                continue
             out.append(
-                _check(
-                    "图表16",
-                    label,
-                    "上市银行出资部分",
-                    lend.loc[t, "listed_funded"],
-                    model.loc[t, "listed_funded"],
-                    "CNY_100m",
-                    0,
-                )
+                _check("图表16", label, column, lend.loc[t, published], model.loc[t, ours], unit, decimals)
             )
     out.append(
         _check(
