@@ -11,12 +11,13 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast site run chromium lock preview benchmark clean help
+.PHONY: book test test-fast site run chromium lock chapter preview benchmark clean help
 
 help:
 	@echo "make book        build the site into _build/html (executes changed chapters only)"
 	@echo "make test        build, then run every test: helpers, data, nbval, scenarios, browser"
 	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
+	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
 	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
 	@echo "make benchmark   time cold, no-change and one-chapter builds; page transfer sizes"
 	@echo "make lock        re-pin requirements.lock from requirements.in"
@@ -48,6 +49,10 @@ test: book chromium
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not browser and not notebook and not build" -p no:cacheprovider
+
+chapter: $(STAMP)
+	@test -n "$(NAME)" || (echo 'usage: make chapter NAME=<name> TITLE="Chapter title"'; exit 2)
+	$(PY) -m helpers.scaffold "$(NAME)" "$(TITLE)"
 
 preview: book
 	$(PY) -m helpers.preview

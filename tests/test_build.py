@@ -74,9 +74,7 @@ raise ValueError("deliberate failure")
 def scratch(tmp_path):
     """A minimal project: the real helpers, data, seeds and lock, and a one-page toc."""
     for name in ("src", "data", "seeds"):
-        shutil.copytree(
-            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "_incoming")
-        )
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "requirements.lock", tmp_path / "requirements.lock")
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "good.md").write_text(GOOD_PAGE)

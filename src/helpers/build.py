@@ -125,10 +125,7 @@ def _files_under(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(
         p
         for p in directory.rglob("*")
-        if p.is_file()
-        and p.suffix in suffixes
-        and "__pycache__" not in p.parts
-        and "_incoming" not in p.parts
+        if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts
     )
 
 
@@ -344,7 +341,7 @@ def stage() -> Path:
         wanted[SOURCE / name] = ROOT / name
     for directory in SITE_DIRS:
         for path in sorted((ROOT / directory).rglob("*")):
-            if path.is_file() and "_incoming" not in path.parts:
+            if path.is_file():
                 wanted[SOURCE / path.relative_to(ROOT)] = path
     for page in pages():
         if page.notebook:

@@ -1,7 +1,7 @@
 """Lint the code cells of MyST notebook pages with ruff (through jupytext).
 
 ``python -m helpers.lint [FILE …]`` checks the given pages, or every notebook page under
-``chapters/`` and ``back/``; exits non-zero listing ``file:line`` problems (line numbers refer
+``chapters/``, ``back/`` and ``templates/``; exits non-zero listing ``file:line`` problems (line numbers refer
 to jupytext's script rendering of the page). Used by pre-commit and by the test suite.
 """
 
@@ -21,7 +21,11 @@ def notebook_pages(paths=None) -> list[Path]:
     if paths:
         candidates = [Path(p).resolve() for p in paths]
     else:
-        candidates = sorted((ROOT / "chapters").glob("*.md")) + sorted((ROOT / "back").glob("*.md"))
+        candidates = (
+            sorted((ROOT / "chapters").glob("*.md"))
+            + sorted((ROOT / "back").glob("*.md"))
+            + sorted((ROOT / "templates").glob("*.md"))
+        )
     return [p for p in candidates if is_notebook(p)]
 
 
