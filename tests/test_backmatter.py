@@ -1,0 +1,103 @@
+"""The generated appendices: errata from tagged notes and ledger mismatches, catalogue, ledger table."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pandas as pd
+import pytest
+from conftest import GOOD_RESOURCE
+
+from helpers import backmatter, data
+
+
+def test_erratum_kind_reads_the_tag_and_rejects_unknown_ones():
+    assert backmatter.erratum_kind("[typo] 28%-24% should read 18%-24%") == "typo"
+    assert backmatter.erratum_kind("  [garbled]\nname restored") == "garbled"
+    assert backmatter.erratum_kind("no tag here") is None
+    assert backmatter.erratum_kind("see [typo] later") is None
+    assert backmatter.erratum_kind(None) is None
+    assert backmatter.erratum_kind(float("nan")) is None
+    with pytest.raises(ValueError, match=r"unknown erratum tag \[misprint\]"):
+        backmatter.erratum_kind("[misprint] x")
+
+
+def test_data_errata_point_at_the_csv_line_that_carries_the_note(toy_package):
+    resource = copy.deepcopy(GOOD_RESOURCE)
+    resource["schema"]["fields"].append({"name": "note", "type": "string"})
+    toy_package(
+        "year,value,unit,source,locator,quote,note\n"
+        "2023,2.9,CNY_trn,000_53446e2d23b336c6.txt,para 2,,plain remark\n"
+        "2024,3.8,CNY_trn,000_53446e2d23b336c6.txt,para 2,3.8万亿元,[inconsistent] parts sum to 3.7\n",
+        resource,
+    )
+    errata = backmatter.data_errata()
+    assert len(errata) == 1
+    row = errata.iloc[0]
+    assert (row["kind"], row["table"], row["line"]) == ("inconsistent", "toy_disposals", 3)
+    assert row["published"] == "3.8 CNY_trn"
+    assert row["evidence"] == "parts sum to 3.7"
+    assert row["what"].startswith("2024")
+
+
+def test_every_tagged_note_in_the_book_data_is_on_the_line_the_errata_name():
+    errata = backmatter.data_errata()
+    assert len(errata) > 0
+    for _, row in errata.iterrows():
+        path = data.data_dir() / data.resource(row["table"])["path"]
+        line = path.read_text(encoding="utf-8").splitlines()[row["line"] - 1]
+        assert f"[{row['kind']}]" in line, (row["table"], row["line"])
+
+
+def test_ledger_errata_are_the_mismatches_only():
+    table = pd.DataFrame(
+        {
+            "chapter": ["retail", "housing"],
+            "source": ["s", "s"],
+            "table": ["图表7", "§一"],
+            "row": ["mortgage", "sales"],
+            "column": ["26E", "area"],
+            "published": [0.83, 1.0],
+            "recomputed": [0.861234567, 1.0],
+            "unit": ["pct", "pct"],
+            "status": ["mismatch", "match"],
+            "note": ["half a year missing", ""],
+        }
+    )
+    out = backmatter.ledger_errata(table)
+    assert list(out["cell"]) == ["mortgage / 26E"]
+    assert out.loc[0, "recomputed"] == 0.8612
+    assert out.loc[0, "evidence"] == "half a year missing"
+
+
+def test_catalogue_lists_every_table_with_its_download():
+    text = backmatter.catalogue_markdown()
+    names = data.resource_names()
+    assert text.count("\n### ") + text.startswith("### ") == len(names)
+    for name in names:
+        assert f"`{name}`" in text
+        assert f"<../data/{data.resource(name)['path']}>" in text
+
+
+def test_ledger_html_filters_name_the_right_columns_and_escape_text():
+    table = pd.DataFrame(
+        {
+            "chapter": ["retail"],
+            "table": ["图表7"],
+            "row": ["r"],
+            "column": ["c"],
+            "published": [1.0],
+            "recomputed": [1.2],
+            "difference": [0.2],
+            "unit": ["pct"],
+            "status": ["mismatch"],
+            "note": ["<script>alert(1)</script>"],
+        }
+    )
+    html_text = backmatter.ledger_html(table)
+    headers = re.findall(r"<th>([^<]*)</th>", html_text)
+    for column in ("chapter", "status"):
+        index = int(re.search(rf"{column.title()} <select data-filter-column=\"(\d+)\"", html_text).group(1))
+        assert headers[index] == column
+    assert "<script>alert" not in html_text and "&lt;script&gt;" in html_text
