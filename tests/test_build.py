@@ -220,3 +220,19 @@ def test_sphinx_runs_only_when_the_staged_source_changed(scratch):
     assert third.returncode == 0, third.stderr
     assert "Sphinx not run" not in third.stdout
     assert "100" in page.read_text()
+
+    # a page that leaves the book leaves the site too (Sphinx alone would keep its old HTML)
+    (scratch / "chapters" / "extra.md").write_text(GOOD_PAGE.replace("# A page", "# An extra page"))
+    toc = scratch / "_toc.yml"
+    original_toc = toc.read_text()
+    toc.write_text(original_toc + "chapters:\n  - file: chapters/extra\n")
+    assert run_build(scratch, "execute").returncode == 0
+    assert run_build(scratch, "site").returncode == 0
+    extra = scratch / "_build" / "html" / "chapters" / "extra.html"
+    assert extra.exists()
+    toc.write_text(original_toc)
+    assert run_build(scratch, "execute").returncode == 0
+    fourth = run_build(scratch, "site")
+    assert fourth.returncode == 0, fourth.stderr
+    assert "building the site from scratch" in fourth.stdout
+    assert not extra.exists() and page.exists()

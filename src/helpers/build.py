@@ -445,6 +445,14 @@ def build_site(strict: bool = True) -> Path:
         print("site source unchanged since the last build; Sphinx not run", flush=True)
         return HTML
     stamp.unlink(missing_ok=True)
+    # Sphinx never deletes the HTML of a page that left the book: when the set of pages changes,
+    # build from scratch so that no orphan page stays published.
+    docs = sorted(str(p.relative_to(SOURCE)) for p in staged if p.suffix in (".md", ".ipynb"))
+    record = BUILD / "site-pages.json"
+    if record.exists() and json.loads(record.read_text()) != docs:
+        print("pages were added or removed: building the site from scratch", flush=True)
+        shutil.rmtree(HTML, ignore_errors=True)
+        shutil.rmtree(BUILD / ".doctrees", ignore_errors=True)
     result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
     log = BUILD / "sphinx.log"
     log.write_text(result.stdout + "\n" + result.stderr)
@@ -456,6 +464,7 @@ def build_site(strict: bool = True) -> Path:
         ]
         raise BuildError("site build failed (full log: _build/sphinx.log):\n  " + "\n  ".join(warnings[-30:]))
     stamp.write_text(digest)
+    record.write_text(json.dumps(docs))
     return HTML
 
 
