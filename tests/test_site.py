@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -96,13 +97,20 @@ def test_page_in_browser(page_path, server, browser):
     page.on("requestfailed", lambda r: failed.append(r.url) if _is_local(r.url, server) else None)
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     finished = []
-    page.on("requestfinished", lambda r: finished.append(r))
+    pending: set[str] = set()
+    page.on("request", lambda r: pending.add(r.url))
+    page.on("requestfinished", lambda r: (finished.append(r), pending.discard(r.url)))
+    page.on("requestfailed", lambda r: pending.discard(r.url))
     page.goto(server + page_path, wait_until="load")
     charts = page.locator(".vega-chart")
     n = charts.count()
     for i in range(n):
         charts.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
-    page.wait_for_load_state("networkidle")
+    try:
+        page.wait_for_load_state("networkidle", timeout=60_000)
+    except PlaywrightTimeout:
+        context.close()
+        pytest.fail(f"{page_path}: the network never went idle; requests still open: {sorted(pending)}")
     weight = sum(
         r.sizes()["responseBodySize"] for r in finished if urlparse(r.url).path.lstrip("/") != BUNDLE
     )
