@@ -1,6 +1,8 @@
 """`make preview`'s watcher: it sees added, removed and modified files, and nothing else."""
 
 import os
+import urllib.error
+import urllib.request
 
 from helpers import preview
 
@@ -24,3 +26,18 @@ def test_snapshot_and_changed(tmp_path):
     new.write_text("new")
     (tmp_path / "_toc.yml").unlink()
     assert preview.changed(before, preview.snapshot(tmp_path)) == sorted([page, new, tmp_path / "_toc.yml"])
+
+
+def test_serve_answers_on_loopback_without_logging(capsys):
+    httpd = preview.serve(0)
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:  # no site built yet: a 404 is still an answer
+            status = exc.code
+    finally:
+        httpd.shutdown()
+    assert status in (200, 404)
+    assert "GET /index.html" not in capsys.readouterr().err

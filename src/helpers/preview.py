@@ -38,9 +38,16 @@ def changed(before: dict[Path, int], after: dict[Path, int]) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request over the build messages."""
+
+    def log_message(self, *args):
+        pass
+
+
 def serve(port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(build.HTML))
-    handler.log_message = lambda *args: None
+    """Serve ``_build/html`` on 127.0.0.1:``port`` from a background thread."""
+    handler = functools.partial(_QuietHandler, directory=str(build.HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
