@@ -2,14 +2,15 @@
 
 import math
 
+import numpy as np
 import pytest
 
-from helpers.checks import _non_negative, _number, _positive
+from helpers.checks import non_negative, number, positive
 
 
-@pytest.mark.parametrize("value", [3, 2.5, -1.0, 0])
+@pytest.mark.parametrize("value", [3, 2.5, -1.0, 0, np.float64(1.5), np.int64(7)])
 def test_number_accepts_finite_numbers_as_float(value):
-    out = _number("x", value)
+    out = number("x", value)
     assert isinstance(out, float) and out == value
 
 
@@ -25,13 +26,13 @@ def test_number_accepts_finite_numbers_as_float(value):
 )
 def test_number_rejects_non_numbers_naming_the_argument(value, message):
     with pytest.raises(ValueError, match=rf"price_fall {message}"):
-        _number("price_fall", value)
+        number("price_fall", value)
 
 
 def test_positive_and_non_negative_bounds():
-    assert _positive("p", 0.1) == 0.1
-    assert _non_negative("n", 0) == 0.0
+    assert positive("p", 0.1) == 0.1
+    assert non_negative("n", 0) == 0.0
     with pytest.raises(ValueError, match="p must be positive, got 0.0"):
-        _positive("p", 0)
+        positive("p", 0)
     with pytest.raises(ValueError, match="n must not be negative, got -1.0"):
-        _non_negative("n", -1)
+        non_negative("n", -1)

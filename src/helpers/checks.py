@@ -1,15 +1,18 @@
 """Argument checks shared by the model functions: finite numbers, positive, non-negative.
 
-Each returns the value as a float or raises ``ValueError`` naming the argument.
+Each returns the value as a float or raises ``ValueError`` naming the argument. NumPy scalars
+count as numbers (values often come out of a DataFrame); ``bool`` does not.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
 
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def number(name: str, value) -> float:
+    """``value`` as a finite float; ``ValueError`` naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number, got {value!r}")
     value = float(value)
     if math.isnan(value) or math.isinf(value):
@@ -17,15 +20,17 @@ def _number(name: str, value) -> float:
     return value
 
 
-def _positive(name: str, value) -> float:
-    value = _number(name, value)
+def positive(name: str, value) -> float:
+    """``value`` as a float > 0."""
+    value = number(name, value)
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
     return value
 
 
-def _non_negative(name: str, value) -> float:
-    value = _number(name, value)
+def non_negative(name: str, value) -> float:
+    """``value`` as a float ≥ 0."""
+    value = number(name, value)
     if value < 0:
         raise ValueError(f"{name} must not be negative, got {value!r}")
     return value

@@ -21,6 +21,7 @@ import datetime as _dt
 import pandas as pd
 
 from . import data, units
+from .checks import non_negative, number, positive
 from .ledger import Check
 
 CHAPTER = "disposals"
@@ -35,11 +36,10 @@ D1 = "001_3d7b5ccb12dc6b79.txt"
 
 
 # --------------------------------------------------------------------------- validation
-from .checks import _non_negative, _number, _positive  # noqa: E402
 
 
 def _ratio_pct(name: str, value) -> float:
-    value = _number(name, value)
+    value = number(name, value)
     if not 0 < value <= 100:
         raise ValueError(f"{name} is a percentage and must lie in (0, 100], got {value!r}")
     return value
@@ -52,8 +52,8 @@ def discount_pct(price: float, market_value: float) -> float:
     ``discount = (1 - price / market_value) * 100``. Both inputs in the same money unit;
     ``price`` >= 0, ``market_value`` > 0. A price above market value gives a negative discount.
     """
-    price = _non_negative("price", price)
-    market_value = _positive("market_value", market_value)
+    price = non_negative("price", price)
+    market_value = positive("market_value", market_value)
     return (1.0 - price / market_value) * 100.0
 
 
@@ -63,7 +63,7 @@ def implied_floor_area(market_value: float, price_per_m2: float) -> float:
     ``area = market_value / price_per_m2`` with ``market_value`` in CNY and ``price_per_m2`` in
     CNY/m²; both must be positive.
     """
-    return _positive("market_value", market_value) / _positive("price_per_m2", price_per_m2)
+    return positive("market_value", market_value) / positive("price_per_m2", price_per_m2)
 
 
 def implied_loan_book(npl_balance: float, npl_ratio_pct: float) -> float:
@@ -72,7 +72,7 @@ def implied_loan_book(npl_balance: float, npl_ratio_pct: float) -> float:
     ``loans = npl_balance / (npl_ratio_pct / 100)``; the result is in the unit of
     ``npl_balance`` (e.g. CNY_trn). ``npl_ratio_pct`` is in percent, in (0, 100].
     """
-    npl_balance = _non_negative("npl_balance", npl_balance)
+    npl_balance = non_negative("npl_balance", npl_balance)
     return npl_balance / (_ratio_pct("npl_ratio_pct", npl_ratio_pct) / 100.0)
 
 
@@ -81,7 +81,7 @@ def npl_at_ratio(loans: float, npl_ratio_pct: float) -> float:
 
     Result in the unit of ``loans``; ``npl_ratio_pct`` in percent, in (0, 100].
     """
-    loans = _non_negative("loans", loans)
+    loans = non_negative("loans", loans)
     return loans * _ratio_pct("npl_ratio_pct", npl_ratio_pct) / 100.0
 
 
@@ -122,7 +122,7 @@ def prorate_count(count: float, as_of: _dt.date, to: _dt.date) -> float:
     1 January). ``to`` must fall in the same year as ``as_of`` and not before it; with
     ``to`` = 31 December this is the full-year pace.
     """
-    count = _non_negative("count", count)
+    count = non_negative("count", count)
     if not isinstance(as_of, _dt.date) or not isinstance(to, _dt.date):
         raise ValueError("as_of and to must be datetime.date values")
     if to.year != as_of.year:
@@ -134,7 +134,7 @@ def prorate_count(count: float, as_of: _dt.date, to: _dt.date) -> float:
 
 def shares(values) -> list[float]:
     """Each value's share of their sum, as fractions: ``s_i = v_i / sum(v)``. Values >= 0, sum > 0."""
-    vals = [_non_negative(f"values[{i}]", v) for i, v in enumerate(values)]
+    vals = [non_negative(f"values[{i}]", v) for i, v in enumerate(values)]
     total = sum(vals)
     if total <= 0:
         raise ValueError("values must have a positive sum")
@@ -147,7 +147,7 @@ def hhi(share_list) -> float:
     Shares must be in [0, 1] and sum to at most 1 (+1e-9). 10,000 = a single seller; a low value
     = sales spread across many sellers.
     """
-    s = [_non_negative(f"share_list[{i}]", v) for i, v in enumerate(share_list)]
+    s = [non_negative(f"share_list[{i}]", v) for i, v in enumerate(share_list)]
     if any(v > 1 for v in s) or sum(s) > 1 + 1e-9:
         raise ValueError("share_list must hold fractions in [0, 1] summing to at most 1")
     return sum((100.0 * v) ** 2 for v in s)
@@ -158,8 +158,8 @@ def previous_from_growth(latest: float, growth_pct: float) -> float:
 
     ``previous = latest / (1 + growth_pct / 100)``; ``growth_pct`` > -100.
     """
-    latest = _non_negative("latest", latest)
-    growth_pct = _number("growth_pct", growth_pct)
+    latest = non_negative("latest", latest)
+    growth_pct = number("growth_pct", growth_pct)
     if growth_pct <= -100:
         raise ValueError(f"growth_pct must be above -100, got {growth_pct!r}")
     return latest / (1.0 + growth_pct / 100.0)
@@ -170,7 +170,7 @@ def max_growth_given_floor(latest: float, floor: float) -> float:
 
     ``g_max = (latest / floor - 1) * 100``; both in the same unit, ``floor`` > 0.
     """
-    return (_non_negative("latest", latest) / _positive("floor", floor) - 1.0) * 100.0
+    return (non_negative("latest", latest) / positive("floor", floor) - 1.0) * 100.0
 
 
 def max_cagr_given_floor(latest: float, floor: float, years: int) -> float:
@@ -180,12 +180,12 @@ def max_cagr_given_floor(latest: float, floor: float, years: int) -> float:
     """
     if isinstance(years, bool) or not isinstance(years, int) or years <= 0:
         raise ValueError(f"years must be a positive integer, got {years!r}")
-    return ((_non_negative("latest", latest) / _positive("floor", floor)) ** (1.0 / years) - 1.0) * 100.0
+    return ((non_negative("latest", latest) / positive("floor", floor)) ** (1.0 / years) - 1.0) * 100.0
 
 
 def days_to_years(days: float) -> float:
     """``years = days / 365`` (calendar years of 365 days; the articles' 'years overdue')."""
-    return _non_negative("days", days) / 365.0
+    return non_negative("days", days) / 365.0
 
 
 # --------------------------------------------------------------------------- table access

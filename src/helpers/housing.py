@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import data as _data
 from . import units as _units
+from .checks import non_negative, number, positive
 from .ledger import Check, checker
 
 CHAPTER = "housing"
@@ -35,11 +36,10 @@ NBS70_TIER_WEIGHTS = {"tier1": 4, "tier2": 31, "tier3": 35}
 
 
 # --------------------------------------------------------------------------- validation
-from .checks import _non_negative, _number, _positive  # noqa: E402
 
 
 def _pct_change(name: str, value) -> float:
-    value = _number(name, value)
+    value = number(name, value)
     if value <= -100:
         raise ValueError(f"{name} is a % change and must be above -100, got {value!r}")
     return value
@@ -53,8 +53,8 @@ def rent_capitalisation(price_per_m2, annual_rent_per_m2) -> float:
     (e.g. CNY/m² and CNY/m² per year). Raises ``ValueError`` if the price is not positive or
     the rent is zero or negative.
     """
-    price = _positive("price_per_m2", price_per_m2)
-    rent = _positive("annual_rent_per_m2", annual_rent_per_m2)
+    price = positive("price_per_m2", price_per_m2)
+    rent = positive("annual_rent_per_m2", annual_rent_per_m2)
     return price / rent
 
 
@@ -65,7 +65,7 @@ def rent_capitalisation_from_rent_to_price(monthly_rent_to_price) -> float:
     price per m², e.g. 0.0015). Printed in the source as ``1/(租售比12)``: the multiplication
     sign was lost in conversion.
     """
-    ratio = _positive("monthly_rent_to_price", monthly_rent_to_price)
+    ratio = positive("monthly_rent_to_price", monthly_rent_to_price)
     if ratio >= 1:
         raise ValueError(f"monthly_rent_to_price is a fraction below 1, got {ratio!r}")
     return 1.0 / (ratio * 12.0)
@@ -76,7 +76,7 @@ def gross_rental_yield(capitalisation_years) -> float:
 
     The reciprocal of rent capitalisation: annual rent / price, before costs, vacancy and tax.
     """
-    years = _positive("capitalisation_years", capitalisation_years)
+    years = positive("capitalisation_years", capitalisation_years)
     return 100.0 / years
 
 
@@ -87,7 +87,7 @@ def capitalisation_after_change(capitalisation_years, price_change_pct, rent_cha
     scale the numerator and denominator of price / annual rent. Changes in % (−10 = a 10 % fall),
     each above −100.
     """
-    years = _positive("capitalisation_years", capitalisation_years)
+    years = positive("capitalisation_years", capitalisation_years)
     dp = _pct_change("price_change_pct", price_change_pct)
     dr = _pct_change("rent_change_pct", rent_change_pct)
     return years * (1 + dp / 100.0) / (1 + dr / 100.0)
@@ -100,8 +100,8 @@ def price_change_for_target_yield(capitalisation_years, target_yield_pct, rent_c
     Solves ``100 / (years × (1+p) / (1+r)) = target`` for p:
     ``p = 100 × [(100 / target) × (1 + r/100) / years − 1]``.
     """
-    years = _positive("capitalisation_years", capitalisation_years)
-    target = _positive("target_yield_pct", target_yield_pct)
+    years = positive("capitalisation_years", capitalisation_years)
+    target = positive("target_yield_pct", target_yield_pct)
     dr = _pct_change("rent_change_pct", rent_change_pct)
     return 100.0 * ((100.0 / target) * (1 + dr / 100.0) / years - 1.0)
 
@@ -112,8 +112,8 @@ def clearance_period(units_available, units_sold_per_period) -> float:
     ``periods = units_available / units_sold_per_period`` — the result is in the period of the
     sales flow (months if sales are monthly). Available stock may be zero; sales must be positive.
     """
-    stock = _non_negative("units_available", units_available)
-    sold = _positive("units_sold_per_period", units_sold_per_period)
+    stock = non_negative("units_available", units_available)
+    sold = positive("units_sold_per_period", units_sold_per_period)
     return stock / sold
 
 
@@ -124,28 +124,28 @@ def moving_average(values: Sequence[float], window: int = 3) -> list[float]:
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ValueError(f"window must be a positive integer, got {window!r}")
-    vals = [_number("values", v) for v in values]
+    vals = [number("values", v) for v in values]
     return [sum(vals[i - window + 1 : i + 1]) / window for i in range(window - 1, len(vals))]
 
 
 def loan_to_value(loan, home_price) -> float:
     """Loan-to-value (貸款價值比), appendix item 3: ``loan / home_price`` as a fraction."""
-    loan = _non_negative("loan", loan)
-    price = _positive("home_price", home_price)
+    loan = non_negative("loan", loan)
+    price = positive("home_price", home_price)
     return loan / price
 
 
 def previous_level(level, yoy_pct) -> float:
     """Level a year earlier implied by a level and its % change: ``level / (1 + yoy_pct/100)``."""
-    level = _non_negative("level", level)
+    level = non_negative("level", level)
     yoy = _pct_change("yoy_pct", yoy_pct)
     return level / (1 + yoy / 100.0)
 
 
 def growth_pct(current, previous) -> float:
     """% change: ``100 × (current / previous − 1)``."""
-    cur = _non_negative("current", current)
-    prev = _positive("previous", previous)
+    cur = non_negative("current", current)
+    prev = positive("previous", previous)
     return 100.0 * (cur / prev - 1.0)
 
 
@@ -158,7 +158,7 @@ def aggregate_yoy(levels: Sequence[float], yoys_pct: Sequence[float]) -> float:
     levels, yoys = list(levels), list(yoys_pct)
     if not levels or len(levels) != len(yoys):
         raise ValueError("levels and yoys_pct must be non-empty and of equal length")
-    now = sum(_non_negative("levels", x) for x in levels)
+    now = sum(non_negative("levels", x) for x in levels)
     before = sum(previous_level(x, y) for x, y in zip(levels, yoys))
     return growth_pct(now, before)
 
@@ -168,7 +168,7 @@ def fall_widening_pp(current_change_pct, previous_change_pct) -> float:
 
     A fall of 23.4 % after one of 8.2 %: −8.2 − (−23.4) = 15.2 pp.
     """
-    return _number("previous_change_pct", previous_change_pct) - _number(
+    return number("previous_change_pct", previous_change_pct) - number(
         "current_change_pct", current_change_pct
     )
 
@@ -178,10 +178,10 @@ def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
     values, weights = list(values), list(weights)
     if not values or len(values) != len(weights):
         raise ValueError("values and weights must be non-empty and of equal length")
-    ws = [_non_negative("weights", w) for w in weights]
+    ws = [non_negative("weights", w) for w in weights]
     if sum(ws) <= 0:
         raise ValueError("weights must not all be zero")
-    return sum(_number("values", v) * w for v, w in zip(values, ws)) / sum(ws)
+    return sum(number("values", v) * w for v, w in zip(values, ws)) / sum(ws)
 
 
 def unit_price(value, value_unit: str, area, area_unit: str, out_unit: str = "CNY_per_m2") -> float:
@@ -189,8 +189,8 @@ def unit_price(value, value_unit: str, area, area_unit: str, out_unit: str = "CN
 
     ``value`` in a money unit (e.g. ``CNY_trn``), ``area`` in an area unit (e.g. ``m2_100m``).
     """
-    v = _non_negative("value", value)
-    a = _positive("area", area)
+    v = non_negative("value", value)
+    a = positive("area", area)
     per_m2 = _units.convert(v, value_unit, "CNY") / _units.convert(a, area_unit, "m2")
     return _units.convert(per_m2, "CNY_per_m2", out_unit)
 
@@ -218,7 +218,7 @@ def climate_band(index_value, bands: pd.DataFrame | None = None) -> str:
     With ``bands`` (the ``housing_climate_index`` table) the thresholds come from the data;
     otherwise the footnote's 95 and 105.
     """
-    x = _non_negative("index_value", index_value)
+    x = non_negative("index_value", index_value)
     lo, hi = 95.0, 105.0
     if bands is not None:
         mod = bands[bands["item"] == "band_moderate"].iloc[0]

@@ -13,8 +13,8 @@ import math
 import pandas as pd
 
 from . import data, units
+from .checks import non_negative, positive
 from .ledger import Check, checker
-from .policy_mortgage import _non_negative, _positive
 from .policy_switch import gap_share, solve_two_point
 
 CHAPTER = "policy"
@@ -59,16 +59,16 @@ def rent_capitalisation(period: str = "2024-03") -> pd.DataFrame:
 # --------------------------------------------------------------------------- growth arithmetic
 def growth_pct(start: float, end: float) -> float:
     """Percentage change: ``(end / start - 1) * 100``."""
-    start = _positive("start", start)
-    end = _non_negative("end", end)
+    start = positive("start", start)
+    end = non_negative("end", end)
     return (end / start - 1.0) * 100.0
 
 
 def cagr_pct(start: float, end: float, years: float) -> float:
     """Compound annual growth rate in %: ``((end / start) ** (1 / years) - 1) * 100``."""
-    start = _positive("start", start)
-    end = _non_negative("end", end)
-    years = _positive("years", years)
+    start = positive("start", start)
+    end = non_negative("end", end)
+    years = positive("years", years)
     return ((end / start) ** (1.0 / years) - 1.0) * 100.0
 
 
@@ -76,7 +76,7 @@ def cagr_from_total_pct(total_growth_pct: float, years: float) -> float:
     """CAGR in % implied by total growth over ``years``: ``((1 + g/100) ** (1/years) - 1) * 100``."""
     if total_growth_pct <= -100:
         raise ValueError(f"total_growth_pct must exceed -100, got {total_growth_pct!r}")
-    years = _positive("years", years)
+    years = positive("years", years)
     return ((1.0 + total_growth_pct / 100.0) ** (1.0 / years) - 1.0) * 100.0
 
 
@@ -85,7 +85,7 @@ def growth_from_increase_pct(end: float, increase: float) -> float:
 
     Both in the same money unit (convert first).
     """
-    end = _positive("end", end)
+    end = positive("end", end)
     if increase >= end:
         raise ValueError(f"increase ({increase}) must be smaller than the end balance ({end})")
     return increase / (end - increase) * 100.0
@@ -103,7 +103,7 @@ def growth_interval_pct(
 # --------------------------------------------------------------------------- trade-in model 4
 def yield_from_capitalisation(cap_years: float) -> float:
     """Gross rental yield in % from rent capitalisation (price / annual rent): ``100 / cap``."""
-    return 100.0 / _positive("cap_years", cap_years)
+    return 100.0 / positive("cap_years", cap_years)
 
 
 def lease_share_of_price(lease_years: float, yield_pct: float, discount_pct: float = 0.0) -> float:
@@ -112,9 +112,9 @@ def lease_share_of_price(lease_years: float, yield_pct: float, discount_pct: flo
     Undiscounted: ``T * y / 100``. Discounted at ``d`` % a year (rent paid at the start of each
     year, i.e. an annuity-due): ``y/100 * (1 + d') * (1 - (1 + d') ** -T) / d'`` with ``d' = d/100``.
     """
-    t = _non_negative("lease_years", lease_years)
-    y = _non_negative("yield_pct", yield_pct) / 100.0
-    d = _non_negative("discount_pct", discount_pct) / 100.0
+    t = non_negative("lease_years", lease_years)
+    y = non_negative("yield_pct", yield_pct) / 100.0
+    d = non_negative("discount_pct", discount_pct) / 100.0
     if d == 0:
         return t * y
     return y * (1.0 + d) * (1.0 - (1.0 + d) ** -t) / d
@@ -128,9 +128,9 @@ def years_to_fund(target_share: float, yield_pct: float, discount_pct: float = 0
     no lease length is enough (the whole discounted rent stream is worth less than ``D``).
     ``target_share`` may exceed 1 (a new home dearer than the old one).
     """
-    target = _non_negative("target_share", target_share)
-    y = _positive("yield_pct", yield_pct) / 100.0
-    d = _non_negative("discount_pct", discount_pct) / 100.0
+    target = non_negative("target_share", target_share)
+    y = positive("yield_pct", yield_pct) / 100.0
+    d = non_negative("discount_pct", discount_pct) / 100.0
     if d == 0:
         return target / y
     arg = 1.0 - target * d / (y * (1.0 + d))
@@ -141,7 +141,7 @@ def years_to_fund(target_share: float, yield_pct: float, discount_pct: float = 0
 
 def down_payment_from_ltv(ltv_pct: float) -> float:
     """Down-payment ratio in % implied by a loan-to-value ratio in %: ``100 - LTV``."""
-    ltv = _non_negative("ltv_pct", ltv_pct)
+    ltv = non_negative("ltv_pct", ltv_pct)
     if ltv > 100:
         raise ValueError(f"ltv_pct cannot exceed 100, got {ltv_pct!r}")
     return 100.0 - ltv

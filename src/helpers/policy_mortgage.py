@@ -8,44 +8,20 @@ unit. Every function rejects impossible input with a ``ValueError`` naming the a
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-
-def _positive(name: str, value: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.floating, np.integer))
-        or math.isnan(value)
-    ):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return float(value)
-
-
-def _non_negative(name: str, value: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.floating, np.integer))
-        or math.isnan(value)
-    ):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return float(value)
+from .checks import non_negative, positive
 
 
 def _share(name: str, value: float) -> float:
-    value = _non_negative(name, value)
+    value = non_negative(name, value)
     if value > 1:
         raise ValueError(f"{name} is a share between 0 and 1, got {value!r}")
     return value
 
 
 def _months(years: float) -> int:
-    years = _positive("years", years)
+    years = positive("years", years)
     n = round(12 * years)
     if abs(n - 12 * years) > 1e-9:
         raise ValueError(f"years must be a whole number of months, got {years!r}")
@@ -58,8 +34,8 @@ def annuity_payment(principal: float, rate_pct: float, years: float) -> float:
     ``P = L * i / (1 - (1 + i) ** -n)`` with ``i = rate_pct / 1200``, ``n = 12 * years``;
     at a zero rate ``P = L / n``. Same money unit as ``principal``.
     """
-    principal = _positive("principal", principal)
-    i = _non_negative("rate_pct", rate_pct) / 1200.0
+    principal = positive("principal", principal)
+    i = non_negative("rate_pct", rate_pct) / 1200.0
     n = _months(years)
     if i == 0:
         return principal / n
@@ -84,8 +60,8 @@ def annuity_balance(principal: float, rate_pct: float, years: float, months_paid
         or not 0 <= months_paid <= n
     ):
         raise ValueError(f"months_paid must be an integer between 0 and {n}, got {months_paid!r}")
-    principal = _positive("principal", principal)
-    i = _non_negative("rate_pct", rate_pct) / 1200.0
+    principal = positive("principal", principal)
+    i = non_negative("rate_pct", rate_pct) / 1200.0
     if i == 0:
         return principal * (1 - months_paid / n)
     p = annuity_payment(principal, rate_pct, years)
@@ -100,8 +76,8 @@ def equal_principal_payments(principal: float, rate_pct: float, years: float) ->
     payment ``k`` (1-based) is ``L/n + (L - (k-1) L/n) * i``; so the first is ``L/n + L i``,
     the last ``L/n * (1 + i)``, and total interest is ``L * i * (n + 1) / 2``.
     """
-    principal = _positive("principal", principal)
-    i = _non_negative("rate_pct", rate_pct) / 1200.0
+    principal = positive("principal", principal)
+    i = non_negative("rate_pct", rate_pct) / 1200.0
     n = _months(years)
     return {
         "first": principal / n + principal * i,
@@ -119,9 +95,9 @@ def subsidised_payment(
     ``rate_pct``: ``P = annuity(share L, r - s) + annuity((1 - share) L, r)`` (each term is 0
     when its principal is 0). The subsidy may not exceed the rate.
     """
-    principal = _positive("principal", principal)
-    rate_pct = _non_negative("rate_pct", rate_pct)
-    subsidy_pp = _non_negative("subsidy_pp", subsidy_pp)
+    principal = positive("principal", principal)
+    rate_pct = non_negative("rate_pct", rate_pct)
+    subsidy_pp = non_negative("subsidy_pp", subsidy_pp)
     share = _share("share", share)
     if subsidy_pp > rate_pct:
         raise ValueError(f"subsidy_pp ({subsidy_pp}) cannot exceed the mortgage rate rate_pct ({rate_pct})")
@@ -146,11 +122,11 @@ def subsidy_budget_cost(
     Returned in the unit of ``new_loans``. A rough guide: one point on 1 trn costs a little
     under 10 bn a year because the balance amortises.
     """
-    new_loans = _positive("new_loans", new_loans)
-    rate_pct = _non_negative("rate_pct", rate_pct)
-    subsidy_pp = _non_negative("subsidy_pp", subsidy_pp)
+    new_loans = positive("new_loans", new_loans)
+    rate_pct = non_negative("rate_pct", rate_pct)
+    subsidy_pp = non_negative("subsidy_pp", subsidy_pp)
     share = _share("share", share)
-    subsidy_years = _non_negative("subsidy_years", subsidy_years)
+    subsidy_years = non_negative("subsidy_years", subsidy_years)
     n = _months(years)
     if subsidy_pp > rate_pct:
         raise ValueError(f"subsidy_pp ({subsidy_pp}) cannot exceed the mortgage rate rate_pct ({rate_pct})")

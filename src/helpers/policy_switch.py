@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .policy_mortgage import _non_negative, _positive, _share, annuity_payment
+from .checks import non_negative, number, positive
+from .policy_mortgage import _share, annuity_payment
 
 
 def switch_breakeven_years(cost_pct: float, spread_bp: float) -> float:
@@ -18,9 +19,8 @@ def switch_breakeven_years(cost_pct: float, spread_bp: float) -> float:
     at ``spread_bp / 100`` % a year (simple interest on an unchanged balance, the interest-only
     business loan's own profile). ``inf`` when the spread is zero or negative (never pays off).
     """
-    cost_pct = _non_negative("cost_pct", cost_pct)
-    if isinstance(spread_bp, bool) or not isinstance(spread_bp, (int, float)) or math.isnan(spread_bp):
-        raise ValueError(f"spread_bp must be a number, got {spread_bp!r}")
+    cost_pct = non_negative("cost_pct", cost_pct)
+    spread_bp = number("spread_bp", spread_bp)
     if spread_bp <= 0:
         return math.inf
     return cost_pct / (spread_bp / 100.0)
@@ -40,10 +40,10 @@ def switch_first_year(
     minus the business loan's interest ``B * r_b / 100`` — the drop in yearly outgoings that
     makes the switch tempting, because the principal is not being repaid.
     """
-    balance = _positive("balance", balance)
-    r_m = _non_negative("mortgage_rate_pct", mortgage_rate_pct)
-    r_b = _non_negative("business_rate_pct", business_rate_pct)
-    cost_pct = _non_negative("cost_pct", cost_pct)
+    balance = positive("balance", balance)
+    r_m = non_negative("mortgage_rate_pct", mortgage_rate_pct)
+    r_b = non_negative("business_rate_pct", business_rate_pct)
+    cost_pct = non_negative("cost_pct", cost_pct)
     mortgage_year = 12 * annuity_payment(balance, r_m, remaining_years)
     return {
         "interest_saved": balance * (r_m - r_b) / 100.0,
@@ -62,8 +62,8 @@ def renewal_gap(
     principal ``loan`` falls due, so the gap is ``max(0, loan - limit)``. ``price_fall``,
     ``renewal_ltv`` and ``haircut`` are shares in [0, 1] (an LTV of 1 = 100 % is allowed).
     """
-    loan = _non_negative("loan", loan)
-    original_value = _positive("original_value", original_value)
+    loan = non_negative("loan", loan)
+    original_value = positive("original_value", original_value)
     price_fall = _share("price_fall", price_fall)
     renewal_ltv = _share("renewal_ltv", renewal_ltv)
     haircut = _share("haircut", haircut)
@@ -80,7 +80,7 @@ def gap_share(price_fall: float, haircut: float = 0.0, headroom: float = 1.0) ->
     """
     price_fall = _share("price_fall", price_fall)
     haircut = _share("haircut", haircut)
-    headroom = _positive("headroom", headroom)
+    headroom = positive("headroom", headroom)
     return max(0.0, 1.0 - headroom * (1.0 - price_fall) * (1.0 - haircut))
 
 
@@ -91,7 +91,7 @@ def implied_renewing_balance(
 
     ``B = gap / gap_share(price_fall, haircut, headroom)``; ``inf`` if the share is zero.
     """
-    gap = _non_negative("gap", gap)
+    gap = non_negative("gap", gap)
     s = gap_share(price_fall, haircut, headroom)
     return math.inf if s == 0 else gap / s
 
@@ -104,7 +104,7 @@ def solve_two_point(gap_low: float, fall_low: float, gap_high: float, fall_high:
     ``m > 1`` means loans sit below the renewal limit (room), ``m < 1`` a haircut at renewal.
     """
     for name, v in (("gap_low", gap_low), ("gap_high", gap_high)):
-        _positive(name, v)
+        positive(name, v)
     f1, f2 = _share("fall_low", fall_low), _share("fall_high", fall_high)
     if not f2 > f1:
         raise ValueError(f"fall_high ({fall_high}) must exceed fall_low ({fall_low})")

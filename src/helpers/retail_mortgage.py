@@ -27,23 +27,24 @@ Model 2 (scenarios, 图表26). A final mortgage NPL ratio ``r_f`` reached from t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+from .checks import non_negative, number
 
 
 def _frac(name: str, value: float, *, upper: float = 1.0, upper_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"{name} must be a number, got {value!r}")
+    value = number(name, value)
     if value < 0 or value > upper or (upper_open and value == upper):
         bound = f"[0, {upper})" if upper_open else f"[0, {upper}]"
         raise ValueError(f"{name} must be a fraction in {bound}, got {value!r}")
-    return float(value)
+    return value
 
 
 def _years(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
+    value = number(name, value)
+    if value < 0:
         raise ValueError(f"{name} must be a non-negative number of years, got {value!r}")
-    return float(value)
+    return value
 
 
 def remaining_fraction(years: float, prepayment: float, amortisation: float = 0.04) -> float:
@@ -69,8 +70,7 @@ def cohort_balance(initial: float, years: float, prepayment: float, amortisation
 
     ``initial`` in any money unit (the result is in the same unit); must be ≥ 0.
     """
-    if not isinstance(initial, (int, float)) or math.isnan(initial) or initial < 0:
-        raise ValueError(f"initial must be a non-negative amount, got {initial!r}")
+    initial = non_negative("initial", initial)
     return initial * remaining_fraction(years, prepayment, amortisation)
 
 
@@ -82,7 +82,7 @@ def cohort_ltv(
     ``initial_ltv`` (L0) is a fraction in (0, 1.5]; ``price_decline`` (d) is the cumulative
     house-price fall since origination, a fraction in [0, 1).
     """
-    if not isinstance(initial_ltv, (int, float)) or math.isnan(initial_ltv) or not 0 < initial_ltv <= 1.5:
+    if not 0 < number("initial_ltv", initial_ltv) <= 1.5:
         raise ValueError(f"initial_ltv must be a fraction in (0, 1.5], got {initial_ltv!r}")
     d = _frac("price_decline", price_decline, upper_open=True)
     return initial_ltv * remaining_fraction(years, prepayment, amortisation) / (1 - d)

@@ -21,16 +21,16 @@ Consumer tiers (图表16/17). Platform-matched loans ``V_i`` per pricing tier; b
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+from .checks import number
 
 
 def _num(name: str, value, *, minimum: float | None = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"{name} must be a number, got {value!r}")
+    value = number(name, value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be ≥ {minimum}, got {value!r}")
-    return float(value)
+    return value
 
 
 def repeated_increase(amount: float, increase: float, half_years: int, multiplier: float = 1.0) -> float:
