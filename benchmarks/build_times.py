@@ -51,18 +51,11 @@ def page_sizes() -> list[dict]:
     Everything the browser fetches counts (HTML, scripts, stylesheets, web fonts, the search
     index), except the site-wide vega bundle, reported once for the site.
     """
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    from helpers import preview
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = preview.serve(0)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     rows = []
     try:

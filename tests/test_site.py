@@ -8,15 +8,15 @@ anchors are checked from the HTML, and the downloads the book offers must exist.
 from __future__ import annotations
 
 import functools
-import http.server
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from helpers import preview
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -45,17 +45,10 @@ def site_pages() -> list[str]:
     return sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html") if "_static" not in p.parts)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(_Quiet, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    """The site on a free loopback port, served as `make preview` serves it."""
+    httpd = preview.serve(0)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
 

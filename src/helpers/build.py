@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as futures
+import functools
 import hashlib
 import json
 import os
@@ -39,8 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build"
@@ -206,7 +205,7 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
             log_output=False,
             execution_timeout=EXECUTION_TIMEOUT,
             report_mode=False,
-            kernel_manager_class=IPCKernelManager,
+            kernel_manager_class=ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
@@ -232,22 +231,29 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     }
 
 
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel reached over Unix-domain sockets rather than TCP ports on localhost.
+@functools.cache
+def ipc_kernel_manager() -> type:
+    """A kernel manager class whose kernels are reached over Unix-domain sockets, not TCP.
 
     No port is opened that another user of the machine could connect to, and the kernel does
-    not print its plain-text-TCP warning into every build log.
+    not print its plain-text-TCP warning into every build log. Each kernel gets a socket path
+    of its own: the default, ``kernel-ipc`` in the working directory, is shared by chapters
+    executing side by side in the same folder. (Built on first use: importing jupyter_client
+    costs about 0.4 s, which a build that executes nothing should not pay.)
     """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
-    @default("transport")
-    def _transport_default(self) -> str:
-        return "ipc"
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
 
-    @default("ip")
-    def _ip_default(self) -> str:
-        # A path prefix of its own per kernel: the default, ``kernel-ipc`` in the working
-        # directory, is shared by chapters executing side by side in the same folder.
-        return str(Path(tempfile.gettempdir()) / f"book-kernel-{uuid.uuid4().hex[:12]}")
+        @default("ip")
+        def _ip_default(self) -> str:
+            return str(Path(tempfile.gettempdir()) / f"book-kernel-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
 
 
 def _finish_notebook(path: Path) -> None:
@@ -334,7 +340,7 @@ def _sync_file(src: Path | None, dst: Path, content: bytes | None = None) -> boo
 
 def stage() -> Path:
     """Assemble ``_build/source`` from configuration, pages, executed notebooks and generated files."""
-    from . import charts, ledger
+    from . import charts
 
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
@@ -352,7 +358,7 @@ def stage() -> Path:
             wanted[SOURCE / f"{page.docname}.md"] = page.path
     bundle = charts.write_bundle(BUILD / "cache" / "vega-bundle.js")
     wanted[SOURCE / "_static" / "vega-bundle.js"] = bundle
-    wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv(ledger)
+    wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv()
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     for dst, src in wanted.items():
         if isinstance(src, bytes):
@@ -367,8 +373,10 @@ def stage() -> Path:
     return SOURCE
 
 
-def _ledger_csv(ledger) -> bytes:
+def _ledger_csv() -> bytes:
     """The whole book's reproduction ledger as CSV, recomputed only when the shared inputs change."""
+    from . import ledger
+
     digest = files_digest(shared_inputs())
     cache = BUILD / "cache" / "ledger.csv"
     stamp = BUILD / "cache" / "ledger.sha256"
