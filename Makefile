@@ -55,10 +55,10 @@ test-fast: $(STAMP)
 
 chapter: $(STAMP)
 	@test -n "$(NAME)" || (echo 'usage: make chapter NAME=<name> TITLE="Chapter title"'; exit 2)
-	$(PY) -m helpers.scaffold "$(NAME)" "$(TITLE)"
+	$(PY) -m helpers.build.scaffold "$(NAME)" "$(TITLE)"
 
 preview: book
-	$(PY) -m helpers.preview
+	$(PY) -m helpers.build.preview
 
 benchmark: $(STAMP) chromium
 	$(PY) benchmarks/build_times.py

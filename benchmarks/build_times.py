@@ -53,7 +53,7 @@ def page_sizes() -> list[dict]:
     """
     from playwright.sync_api import sync_playwright
 
-    from helpers import preview
+    from helpers.build import preview
 
     httpd = preview.serve(0)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"

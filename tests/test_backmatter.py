@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from conftest import GOOD_RESOURCE
 
-from helpers import backmatter, data
+from helpers.book import data
+from helpers.chapters import appendices as backmatter
 
 
 def test_erratum_kind_reads_the_tag_and_rejects_unknown_ones():

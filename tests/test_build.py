@@ -147,7 +147,7 @@ decline = 0.2
 ```
 
 ```{code-cell} ipython3
-from helpers.params import check_range
+from helpers.book.checks import check_range
 check_range("decline", decline, 0, 0.9)
 ```
 """

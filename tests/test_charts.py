@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from helpers import charts
+from helpers.book import charts
 
 
 def toy_chart():

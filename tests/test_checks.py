@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers.checks import non_negative, number, positive
+from helpers.book.checks import non_negative, number, positive
 
 
 @pytest.mark.parametrize("value", [3, 2.5, -1.0, 0, np.float64(1.5), np.int64(7)])

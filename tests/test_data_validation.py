@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import GOOD_CSV, GOOD_RESOURCE
 
-from helpers import data
+from helpers.book import data
 
 
 def test_good_table_loads_with_schema_types(toy_package):

@@ -5,9 +5,11 @@ import math
 
 import pytest
 
-from helpers import data
-from helpers import disposals as m
-from helpers.ledger import Check, frame
+from helpers.book import data
+from helpers.book.ledger import Check, frame
+from helpers.chapters import npl_disposals as m
+from helpers.chapters.npl_disposals import ledger as npl_ledger
+from helpers.models import npl as npl_model
 
 ROOT_SEEDS = data.seeds_dir()
 NPL_TABLES = [
@@ -59,17 +61,17 @@ def test_implied_floor_area():
 
 
 def test_loan_book_and_npl_at_ratio():
-    assert m.implied_loan_book(3.5, 1.52) == pytest.approx(230.2631578947, abs=1e-9)
-    assert m.npl_at_ratio(100, 7.8) == pytest.approx(7.8)
+    assert npl_model.implied_loan_book(3.5, 1.52) == pytest.approx(230.2631578947, abs=1e-9)
+    assert npl_model.npl_at_ratio(100, 7.8) == pytest.approx(7.8)
     # round trip
-    assert m.npl_at_ratio(m.implied_loan_book(3.5, 1.52), 1.52) == pytest.approx(3.5)
+    assert npl_model.npl_at_ratio(npl_model.implied_loan_book(3.5, 1.52), 1.52) == pytest.approx(3.5)
     for bad in (0, -1, 100.5):
         with pytest.raises(ValueError, match="npl_ratio_pct"):
-            m.implied_loan_book(3.5, bad)
+            npl_model.implied_loan_book(3.5, bad)
     with pytest.raises(ValueError, match="npl_balance"):
-        m.implied_loan_book(-3.5, 1.52)
+        npl_model.implied_loan_book(-3.5, 1.52)
     with pytest.raises(ValueError, match="loans"):
-        m.npl_at_ratio(-1, 2)
+        npl_model.npl_at_ratio(-1, 2)
 
 
 def test_hidden_gap():
@@ -84,9 +86,13 @@ def test_hidden_gap():
 
 
 def test_day_of_year_and_prorate():
-    assert m.day_of_year(dt.date(2025, 11, 14)) == 318
-    assert m.day_of_year(dt.date(2024, 12, 31)) == 366
-    assert m.days_in_year(2024) == 366 and m.days_in_year(2025) == 365 and m.days_in_year(1900) == 365
+    assert npl_model.day_of_year(dt.date(2025, 11, 14)) == 318
+    assert npl_model.day_of_year(dt.date(2024, 12, 31)) == 366
+    assert (
+        npl_model.days_in_year(2024) == 366
+        and npl_model.days_in_year(2025) == 365
+        and npl_model.days_in_year(1900) == 365
+    )
     # 1166 * 365 / 318
     assert m.prorate_count(1166, dt.date(2025, 11, 14), dt.date(2025, 12, 31)) == pytest.approx(
         1338.3333333, abs=1e-6
@@ -204,7 +210,7 @@ def test_guangzhou_and_claims():
 
 # ----------------------------------------------------------------- ledger
 def test_ledger_checks():
-    checks = m.ledger_checks()
+    checks = npl_ledger.ledger_checks()
     assert len(checks) == 4
     assert all(isinstance(c, Check) and c.chapter == "disposals" for c in checks)
     t = frame(checks)
@@ -215,7 +221,7 @@ def test_ledger_checks():
 
 
 def test_check_parameters():
-    from helpers.params import ParameterError
+    from helpers.book.checks import ParameterError
 
     assert m.check_parameters(7.8, "2025-12-31") == (7.8, dt.date(2025, 12, 31))
     assert m.check_parameters(3, dt.date(2025, 11, 14))[1] == dt.date(2025, 11, 14)
@@ -253,7 +259,7 @@ def test_claim_verdicts_in_order():
 
 
 def test_charts_carry_source_and_description():
-    from helpers import disposals_charts as c
+    from helpers.chapters.npl_disposals import figures as c
 
     figures = [
         c.disposals_chart(),

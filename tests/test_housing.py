@@ -9,20 +9,22 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
-from helpers import housing as h  # noqa: E402
-from helpers import ledger  # noqa: E402
+from helpers.book import ledger  # noqa: E402
+from helpers.chapters import housing_market as h  # noqa: E402
+from helpers.chapters.housing_market import ledger as housing_ledger  # noqa: E402
+from helpers.models import housing as housing_model  # noqa: E402
 
 
 # ----------------------------------------------------------------- rent capitalisation & yield
 def test_rent_capitalisation_hand_computed():
     # 60,000 CNY/m2 price, 100 CNY/m2 monthly rent -> 1,200 a year -> 50 years
-    assert h.rent_capitalisation(60_000, 1_200) == pytest.approx(50.0)
+    assert housing_model.rent_capitalisation(60_000, 1_200) == pytest.approx(50.0)
 
 
 def test_rent_to_price_route_agrees_with_price_rent_route():
     price, monthly_rent = 48_000.0, 80.0
-    direct = h.rent_capitalisation(price, monthly_rent * 12)
-    via_ratio = h.rent_capitalisation_from_rent_to_price(monthly_rent / price)
+    direct = housing_model.rent_capitalisation(price, monthly_rent * 12)
+    via_ratio = housing_model.rent_capitalisation_from_rent_to_price(monthly_rent / price)
     assert via_ratio == pytest.approx(direct) == pytest.approx(50.0)
 
 
@@ -39,14 +41,14 @@ def test_rent_to_price_route_agrees_with_price_rent_route():
 )
 def test_rent_capitalisation_rejects_bad_input(price, rent, arg):
     with pytest.raises(ValueError, match=arg):
-        h.rent_capitalisation(price, rent)
+        housing_model.rent_capitalisation(price, rent)
 
 
 def test_rent_to_price_rejects_zero_and_ratio_above_one():
     with pytest.raises(ValueError, match="monthly_rent_to_price"):
-        h.rent_capitalisation_from_rent_to_price(0)
+        housing_model.rent_capitalisation_from_rent_to_price(0)
     with pytest.raises(ValueError, match="fraction"):
-        h.rent_capitalisation_from_rent_to_price(1.5)
+        housing_model.rent_capitalisation_from_rent_to_price(1.5)
 
 
 def test_gross_yield_is_reciprocal_and_rejects_zero():
@@ -86,36 +88,36 @@ def test_clearance_period_and_errors():
 
 
 def test_moving_average():
-    assert h.moving_average([3, 6, 9, 12], 3) == pytest.approx([6.0, 9.0])
-    assert h.moving_average([1, 2], 3) == []
+    assert housing_model.moving_average([3, 6, 9, 12], 3) == pytest.approx([6.0, 9.0])
+    assert housing_model.moving_average([1, 2], 3) == []
     with pytest.raises(ValueError, match="window"):
-        h.moving_average([1, 2, 3], 0)
+        housing_model.moving_average([1, 2, 3], 0)
 
 
 def test_loan_to_value():
-    assert h.loan_to_value(360, 1000) == pytest.approx(0.36)
+    assert housing_model.loan_to_value(360, 1000) == pytest.approx(0.36)
     with pytest.raises(ValueError, match="home_price"):
-        h.loan_to_value(100, 0)
+        housing_model.loan_to_value(100, 0)
     with pytest.raises(ValueError, match="loan"):
-        h.loan_to_value(-1, 100)
+        housing_model.loan_to_value(-1, 100)
 
 
 def test_growth_helpers():
-    assert h.previous_level(90, -10) == pytest.approx(100)
+    assert housing_model.previous_level(90, -10) == pytest.approx(100)
     assert h.growth_pct(90, 100) == pytest.approx(-10)
-    assert h.fall_widening_pp(-23.4, -8.2) == pytest.approx(15.2)
+    assert housing_model.fall_widening_pp(-23.4, -8.2) == pytest.approx(15.2)
     # two parts: 100 (+0 %) and 50 (-50 %, was 100) -> 150 vs 200 -> -25 %
-    assert h.aggregate_yoy([100, 50], [0, -50]) == pytest.approx(-25.0)
+    assert housing_model.aggregate_yoy([100, 50], [0, -50]) == pytest.approx(-25.0)
     with pytest.raises(ValueError):
-        h.aggregate_yoy([1], [1, 2])
+        housing_model.aggregate_yoy([1], [1, 2])
     with pytest.raises(ValueError, match="yoy_pct"):
-        h.previous_level(10, -100)
+        housing_model.previous_level(10, -100)
 
 
 def test_weighted_mean_and_unit_price():
-    assert h.weighted_mean([1, 3], [1, 3]) == pytest.approx(2.5)
+    assert housing_model.weighted_mean([1, 3], [1, 3]) == pytest.approx(2.5)
     with pytest.raises(ValueError):
-        h.weighted_mean([1, 2], [0, 0])
+        housing_model.weighted_mean([1, 2], [0, 0])
     # 1.85 万亿元 over 1.89 亿 m2 = 9,788 CNY/m2
     assert h.unit_price(1.85, "CNY_trn", 1.89, "m2_100m") == pytest.approx(9788.36, abs=0.01)
     with pytest.raises(ValueError, match="area"):
@@ -123,15 +125,15 @@ def test_weighted_mean_and_unit_price():
 
 
 def test_months_inclusive_and_climate_band():
-    assert h.months_inclusive("2022-09", "2024-03") == 19
-    assert h.months_inclusive("2024-03", "2024-03") == 1
+    assert housing_model.months_inclusive("2022-09", "2024-03") == 19
+    assert housing_model.months_inclusive("2024-03", "2024-03") == 1
     with pytest.raises(ValueError):
-        h.months_inclusive("2024-03", "2022-09")
+        housing_model.months_inclusive("2024-03", "2022-09")
     with pytest.raises(ValueError):
-        h.months_inclusive("2024/03", "2024-04")
-    assert h.climate_band(92.07) == "low"
-    assert h.climate_band(95) == "moderate"
-    assert h.climate_band(105.5) == "high"
+        housing_model.months_inclusive("2024/03", "2024-04")
+    assert housing_model.climate_band(92.07) == "low"
+    assert housing_model.climate_band(95) == "moderate"
+    assert housing_model.climate_band(105.5) == "high"
 
 
 # ----------------------------------------------------------------- the data
@@ -208,7 +210,7 @@ def test_rent_capitalisation_table_scenario():
 
 
 def test_ledger_checks_results():
-    checks = h.ledger_checks()
+    checks = housing_ledger.ledger_checks()
     assert all(c.chapter == "housing" for c in checks)
     f = ledger.frame(checks)
     assert len(f) == 15

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers import ledger
+from helpers.book import ledger
 
 
 def make(published, recomputed, decimals=2, **kw):

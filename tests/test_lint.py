@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import lint
+from helpers.build import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 RUFF = Path(sys.executable).parent / "ruff"

@@ -1,6 +1,7 @@
 import pytest
 
-from helpers import overview
+from helpers.book import lookup
+from helpers.chapters import overview
 
 
 def test_headline_figures_are_loaded_with_citations():
@@ -34,10 +35,20 @@ def test_alternative_ratio_parameter_moves_the_gap():
     ] == pytest.approx(0)
 
 
-def test_pick_fails_loudly():
+def test_lookup_fails_loudly():
     with pytest.raises(LookupError, match="0 rows match"):
-        overview.pick("npl_banking_system", indicator="no_such_indicator")
+        lookup.row("npl_banking_system", indicator="no_such_indicator")
     with pytest.raises(LookupError, match="no column"):
-        overview.pick("npl_banking_system", colour="red")
+        lookup.row("npl_banking_system", colour="red")
     with pytest.raises(ValueError):
         overview.ratio(1, 0)
+
+
+def test_lookup_value_converts_and_names_the_missing_field():
+    row = lookup.row("npl_banking_system", indicator="npl_balance", period="2025Q3")
+    trn = lookup.value("npl_banking_system", "CNY_trn", indicator="npl_balance", period="2025Q3")
+    from helpers.book import units
+
+    assert trn == pytest.approx(units.convert(float(row["value"]), row["unit"], "CNY_trn"))
+    with pytest.raises(LookupError, match="no 'value_low'"):
+        lookup.in_unit(row, None, "value_low")

@@ -1,6 +1,6 @@
 import pytest
 
-from helpers.params import ParameterError, check_choice, check_range
+from helpers.book.checks import ParameterError, check_choice, check_range
 
 
 def test_in_range_returns_float():

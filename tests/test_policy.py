@@ -4,22 +4,26 @@ import math
 
 import pytest
 
-from helpers import ledger, policy
-from helpers.policy_mortgage import (
-    annuity_balance,
-    annuity_payment,
-    annuity_total_interest,
-    equal_principal_payments,
-    subsidised_payment,
-    subsidy_budget_cost,
-)
-from helpers.policy_switch import (
+from helpers.book import ledger
+from helpers.chapters import housing_policy as policy
+from helpers.chapters.housing_policy import ledger as policy_ledger
+from helpers.models import growth as growth_model
+from helpers.models import tradein as tradein_model
+from helpers.models.loan_switch import (
     gap_share,
     implied_renewing_balance,
     renewal_gap,
     solve_two_point,
     switch_breakeven_years,
     switch_first_year,
+)
+from helpers.models.payments import (
+    annuity_balance,
+    annuity_payment,
+    annuity_total_interest,
+    equal_principal_payments,
+    subsidised_payment,
+    subsidy_budget_cost,
 )
 
 
@@ -193,38 +197,38 @@ def test_published_gap_range_needs_headroom():
 
 # ------------------------------------------------------------------ growth and trade-in
 def test_growth_helpers():
-    assert policy.growth_pct(100, 150) == pytest.approx(50)
-    assert policy.cagr_pct(100, 121, 2) == pytest.approx(10)
-    assert policy.cagr_from_total_pct(21, 2) == pytest.approx(10)
-    assert policy.growth_from_increase_pct(110, 10) == pytest.approx(10)
-    lo, hi = policy.growth_interval_pct(11.8, 23.5, 0.05, 0.05)
+    assert growth_model.growth_pct(100, 150) == pytest.approx(50)
+    assert growth_model.cagr_pct(100, 121, 2) == pytest.approx(10)
+    assert growth_model.cagr_from_total_pct(21, 2) == pytest.approx(10)
+    assert growth_model.growth_from_increase_pct(110, 10) == pytest.approx(10)
+    lo, hi = growth_model.growth_interval_pct(11.8, 23.5, 0.05, 0.05)
     assert lo < 98.1 < hi
     with pytest.raises(ValueError, match="start"):
-        policy.growth_pct(0, 1)
+        growth_model.growth_pct(0, 1)
     with pytest.raises(ValueError, match="increase"):
-        policy.growth_from_increase_pct(10, 10)
+        growth_model.growth_from_increase_pct(10, 10)
 
 
 def test_tradein_rent_model():
-    assert policy.lease_share_of_price(20, 2.0) == pytest.approx(0.40)
-    assert policy.years_to_fund(0.40, 2.0) == pytest.approx(20)
-    assert policy.yield_from_capitalisation(50) == pytest.approx(2.0)
+    assert tradein_model.lease_share_of_price(20, 2.0) == pytest.approx(0.40)
+    assert tradein_model.years_to_fund(0.40, 2.0) == pytest.approx(20)
+    assert tradein_model.yield_from_capitalisation(50) == pytest.approx(2.0)
     # discounting makes a prepaid lease worth less, and the round trip holds
-    disc = policy.lease_share_of_price(20, 2.0, 3.0)
+    disc = tradein_model.lease_share_of_price(20, 2.0, 3.0)
     assert disc < 0.40
-    assert policy.years_to_fund(disc, 2.0, 3.0) == pytest.approx(20)
+    assert tradein_model.years_to_fund(disc, 2.0, 3.0) == pytest.approx(20)
     # no lease is long enough when the target exceeds the whole discounted rent stream
-    assert policy.years_to_fund(1.0, 2.0, 5.0) == math.inf
-    assert policy.down_payment_from_ltv(70) == pytest.approx(30)
+    assert tradein_model.years_to_fund(1.0, 2.0, 5.0) == math.inf
+    assert tradein_model.down_payment_from_ltv(70) == pytest.approx(30)
     with pytest.raises(ValueError, match="ltv_pct"):
-        policy.down_payment_from_ltv(101)
+        tradein_model.down_payment_from_ltv(101)
     with pytest.raises(ValueError, match="yield_pct"):
-        policy.years_to_fund(0.3, 0.0)
+        tradein_model.years_to_fund(0.3, 0.0)
 
 
 # ------------------------------------------------------------------ ledger
 def test_ledger_checks_are_policy_checks_with_known_mismatches():
-    checks = policy.ledger_checks()
+    checks = policy_ledger.ledger_checks()
     assert len(checks) >= 20
     assert all(c.chapter == "policy" for c in checks)
     table = ledger.frame(checks)
@@ -269,7 +273,7 @@ def test_named_rates_from_data():
 def test_payment_calculator_is_interactive_without_a_kernel():
     import vl_convert
 
-    from helpers import policy_charts
+    from helpers.chapters.housing_policy import figures as policy_charts
 
     chart = policy_charts.payment_calculator({"a": 3.59, "b": 4.17}, 1e6, 1.0, 1.0, "Source: test")
     vega = vl_convert.vegalite_to_vega(chart.to_dict())

@@ -4,7 +4,7 @@ import os
 import urllib.error
 import urllib.request
 
-from helpers import preview
+from helpers.build import preview
 
 
 def test_snapshot_and_changed(tmp_path):

@@ -21,7 +21,7 @@ def ledger_bytes(tmp_path: Path, seed: str) -> bytes:
     out = tmp_path / f"ledger-{seed}.csv"
     env = dict(os.environ, PYTHONHASHSEED=seed)
     subprocess.run(
-        [sys.executable, "-m", "helpers.ledger", str(out)], cwd=ROOT, env=env, check=True, timeout=300
+        [sys.executable, "-m", "helpers.book.ledger", str(out)], cwd=ROOT, env=env, check=True, timeout=300
     )
     return out.read_bytes()
 

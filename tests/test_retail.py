@@ -2,9 +2,10 @@
 
 import pytest
 
-from helpers import ledger, retail
-from helpers import retail_mortgage as rm
-from helpers import retail_stress as rs
+from helpers.book import ledger
+from helpers.chapters import retail_risk as retail
+from helpers.models import mortgage_ltv as rm
+from helpers.models import stress as rs
 
 # ---------------------------------------------------------------- model 1: cohort
 
@@ -179,7 +180,7 @@ def test_harsher_scenario_moves_results_the_right_way():
 
 
 def test_ledger_rows_are_well_formed_and_findings_explained():
-    table = ledger.frame(retail.ledger_checks())
+    table = ledger.collect(["retail"])
     assert len(table) > 200
     assert set(table["chapter"]) == {"retail"}
     mismatches = table[table["status"] == "mismatch"]

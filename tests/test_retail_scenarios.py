@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import build, retail
+from helpers.build import pipeline as build
+from helpers.chapters import retail_risk as retail
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "chapters" / "retail_risk.md"
@@ -84,7 +85,7 @@ def test_results_move_the_right_way(runs):
 def test_notebook_values_equal_the_helpers(runs):
     """The executed chapter shows what the helper functions compute for the same parameters."""
     for label, params in (("default", {}), ("harsh", HARSH)):
-        expected = retail.key_figures(retail.run(retail.check_parameters(**params)))
+        expected = retail.numbers(retail.run(retail.check_parameters(**params)))
         for key in ("sc_ltv_now", "sc_high_now", "sc_high_2027", "sc_mort_26e"):
             assert runs[label][key] == pytest.approx(expected[key], rel=1e-9), (label, key)
 
@@ -97,7 +98,7 @@ def test_out_of_range_parameter_fails_naming_it(tmp_path, monkeypatch):
 
 
 def test_parameter_checks_without_a_kernel():
-    from helpers.params import ParameterError
+    from helpers.book.checks import ParameterError
 
     with pytest.raises(ParameterError, match="exposure_years"):
         retail.check_parameters(exposure_years=0)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import scaffold
-from helpers.build import BuildError, execute_page
+from helpers.build import scaffold
+from helpers.build.pipeline import BuildError, execute_page
 
 ROOT = Path(__file__).resolve().parents[1]
 

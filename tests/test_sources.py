@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from helpers import sources
-from helpers.data import PROJECT_ROOT
+from helpers.book import sources
+from helpers.book.data import PROJECT_ROOT
 
 
 def test_every_seed_file_is_known_and_in_bibliography():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers import units
+from helpers.book import units
 
 
 def test_convert_within_dimension():

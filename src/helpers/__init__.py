@@ -1,9 +1,10 @@
-"""Helpers for the book *China's bank bad-loan cycle*.
+"""Helpers for the book *China's bank bad-loan cycle*: the only code with logic, in four rooms.
 
-The only code with logic lives here: loading validated data (:mod:`helpers.data`), units
-(:mod:`helpers.units`), the reproduction ledger (:mod:`helpers.ledger`), the chart theme
-(:mod:`helpers.charts`), parameter checks (:mod:`helpers.params`), the build pipeline
-(:mod:`helpers.build`) and one model module per chapter.
+* :mod:`helpers.book` — the machinery pages import: data, units, sources, lookup, checks,
+  charts, ledger, glue;
+* :mod:`helpers.models` — pure models, the formula in each docstring;
+* :mod:`helpers.chapters` — one module or package per page: its tables, figures, numbers and
+  ledger checks;
+* :mod:`helpers.build` — the build tools (execute, stage, render, preview, lint, scaffold), which
+  no page imports.
 """
-
-__all__ = ["data", "units", "ledger", "charts", "params"]

@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = "templates/chapter.md"
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -74,7 +74,9 @@ def new_chapter(name: str, title: str, root: Path = ROOT) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.scaffold", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.build.scaffold", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("name")
     parser.add_argument("title")
     args = parser.parse_args(argv)
@@ -86,7 +88,8 @@ def main(argv=None) -> int:
     print(
         f"created {path.relative_to(ROOT)} and listed it in _toc.yml. Next:\n"
         f"  1. data: data/<area>_*.csv, described in data/datapackage.json\n"
-        f"  2. models: src/helpers/{args.name}.py with ledger_checks(); tests/test_{args.name}.py\n"
+        f"  2. models in src/helpers/models/; the page's tables, figures, numbers() and ledger.py in\n"
+        f"     src/helpers/chapters/{args.name}/; tests in tests/\n"
         f"  3. write the page; `make preview` rebuilds it on every save; then `make test`"
     )
     return 0

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import build
+from helpers.build import pipeline as build
 
 WATCHED = ["chapters", "back", "src/helpers", "data", "_static", "seeds", "_config.yml", "_toc.yml"]
 

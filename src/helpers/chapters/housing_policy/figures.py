@@ -6,9 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import charts, sources
-from .policy import cagr_pct
-from .policy_switch import gap_share
+from helpers.book import charts, sources
+from helpers.models.growth import cagr_pct
+from helpers.models.loan_switch import gap_share
 
 CATEGORY_LABELS = {
     "business_loans": "Business-loan credit",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import charts, sources
-from . import housing as h
+from helpers.book import charts, sources
+from helpers.chapters import housing_market as h
 
 SCOPE_LABELS = {
     "national": "70 cities",

@@ -8,27 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, disposals, units
+from helpers.book import lookup, units
+from helpers.chapters import npl_disposals as disposals
 
 HEADLINE_COLUMNS = ["topic", "figure", "value", "unit", "period", "source", "locator"]
-
-
-def pick(table: str, **where) -> pd.Series:
-    """The single row of ``table`` matching every ``column=value`` in ``where``.
-
-    Raises ``LookupError`` naming the table and the selection when none or several rows match,
-    so a renamed indicator fails loudly instead of showing the wrong figure.
-    """
-    frame = data.load(table)
-    mask = pd.Series(True, index=frame.index)
-    for column, value in where.items():
-        if column not in frame.columns:
-            raise LookupError(f"{table}: no column {column!r}")
-        mask &= frame[column] == value
-    rows = frame[mask]
-    if len(rows) != 1:
-        raise LookupError(f"{table}: {len(rows)} rows match {where}; expected exactly one")
-    return rows.iloc[0]
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -53,41 +36,45 @@ def _row(topic: str, figure: str, row: pd.Series, period: str | None = None) -> 
 def headline_rows() -> dict[str, pd.Series]:
     """The source rows behind the landing page, keyed by a short name."""
     return {
-        "npl_ratio": pick("npl_banking_system", indicator="npl_ratio", period="2025Q3", estimator="official"),
-        "npl_balance": pick("npl_banking_system", indicator="npl_balance", period="2025Q3"),
-        "npl_ratio_change": pick("npl_banking_system", indicator="npl_ratio_change_qoq", period="2025Q3"),
-        "npl_estimate": pick(
+        "npl_ratio": lookup.row(
+            "npl_banking_system", indicator="npl_ratio", period="2025Q3", estimator="official"
+        ),
+        "npl_balance": lookup.row("npl_banking_system", indicator="npl_balance", period="2025Q3"),
+        "npl_ratio_change": lookup.row(
+            "npl_banking_system", indicator="npl_ratio_change_qoq", period="2025Q3"
+        ),
+        "npl_estimate": lookup.row(
             "npl_banking_system", indicator="npl_ratio", estimator="Japan Research Institute"
         ),
-        "disposals_2024": pick(
+        "disposals_2024": lookup.row(
             "npl_disposals",
             indicator="disposals",
             year=2024,
             relation="eq",
             source="000_53446e2d23b336c6.txt",
         ),
-        "disposals_growth": pick(
+        "disposals_growth": lookup.row(
             "npl_disposals",
             indicator="disposals_growth_yoy",
             year=2024,
             relation="approx",
             source="000_53446e2d23b336c6.txt",
         ),
-        "disposals_floor": pick(
+        "disposals_floor": lookup.row(
             "npl_disposals",
             indicator="disposals",
             year=2020,
             relation="gt",
             source="000_53446e2d23b336c6.txt",
         ),
-        "bank_homes": pick("npl_bank_home_sales", row_type="total", indicator="homes"),
-        "institutions": pick("npl_bank_home_sales", row_type="total", indicator="institutions"),
-        "shanghai_sales": pick("npl_market_context", indicator="shanghai_new_home_sales"),
-        "prices_oct25": pick(
+        "bank_homes": lookup.row("npl_bank_home_sales", row_type="total", indicator="homes"),
+        "institutions": lookup.row("npl_bank_home_sales", row_type="total", indicator="institutions"),
+        "shanghai_sales": lookup.row("npl_market_context", indicator="shanghai_new_home_sales"),
+        "prices_oct25": lookup.row(
             "housing_70city_prices", period="2025-10", market="new", scope="national", measure="mom"
         ),
-        "retail_npl": pick("retail_npl_overview", indicator="npl_ratio", segment="retail"),
-        "corporate_npl": pick("retail_npl_overview", indicator="npl_ratio", segment="corporate"),
+        "retail_npl": lookup.row("retail_npl_overview", indicator="npl_ratio", segment="retail"),
+        "corporate_npl": lookup.row("retail_npl_overview", indicator="npl_ratio", segment="corporate"),
     }
 
 
@@ -159,7 +146,7 @@ def headline_table() -> pd.DataFrame:
     Columns: value (as published), unit (as the source prints it), period, source (BibTeX key
     of the document and the place in it).
     """
-    from . import sources
+    from helpers.book import sources
 
     frame = headline_figures()
     return pd.DataFrame(

@@ -6,7 +6,7 @@ source's own rounding::
 
     |recomputed - published| <= 0.5 * 10**(-decimals)   (plus a 1e-9 float allowance)
 
-Each chapter module exposes ``ledger_checks() -> list[Check]``; :func:`collect` gathers all of
+Each chapter's ``ledger`` module (``helpers.chapters.<page>.ledger``) exposes ``ledger_checks() -> list[Check]``; :func:`collect` gathers all of
 them. Mismatches are findings: the ``note`` says what we think went wrong.
 """
 
@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 CHAPTER_MODULES = {
-    "disposals": "helpers.disposals",
-    "housing": "helpers.housing",
-    "retail": "helpers.retail",
-    "policy": "helpers.policy",
+    "disposals": "helpers.chapters.npl_disposals.ledger",
+    "housing": "helpers.chapters.housing_market.ledger",
+    "retail": "helpers.chapters.retail_risk.ledger",
+    "policy": "helpers.chapters.housing_policy.ledger",
 }
 """Ledger chapter id → the module whose ``ledger_checks()`` supplies that chapter's rows."""
 
@@ -59,7 +59,7 @@ class Check:
     note: str = field(default="")
 
     def __post_init__(self):
-        from . import units
+        from helpers.book import units
 
         units.unit(self.unit)  # raises on an unknown unit
         if self.chapter not in CHAPTER_MODULES:
@@ -169,7 +169,7 @@ def display_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    """``python -m helpers.ledger OUT.csv``: write the whole ledger as CSV."""
+    """``python -m helpers.book.ledger OUT.csv``: write the whole ledger as CSV."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv

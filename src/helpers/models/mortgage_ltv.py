@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .checks import non_negative, number
+from helpers.book.checks import non_negative, number
 
 
 def _frac(name: str, value: float, *, upper: float = 1.0, upper_open: bool = False) -> float:

@@ -20,9 +20,20 @@ import datetime as _dt
 
 import pandas as pd
 
-from . import data, units
-from .checks import non_negative, number, positive
-from .ledger import Check
+from helpers.book import data, lookup, units
+from helpers.models import npl as npl_model
+from helpers.models.npl import (
+    days_to_years,
+    discount_pct,
+    hhi,
+    hidden_npl_gap,
+    implied_floor_area,
+    max_cagr_given_floor,
+    max_growth_given_floor,
+    previous_from_growth,
+    prorate_count,
+    shares,
+)
 
 CHAPTER = "disposals"
 HUNDREDS_OF_BILLIONS_BN = 100.0
@@ -35,183 +46,7 @@ D0 = "000_53446e2d23b336c6.txt"
 D1 = "001_3d7b5ccb12dc6b79.txt"
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _ratio_pct(name: str, value) -> float:
-    value = number(name, value)
-    if not 0 < value <= 100:
-        raise ValueError(f"{name} is a percentage and must lie in (0, 100], got {value!r}")
-    return value
-
-
-# --------------------------------------------------------------------------- model functions
-def discount_pct(price: float, market_value: float) -> float:
-    """Discount of a sale or starting price to market value, in percent.
-
-    ``discount = (1 - price / market_value) * 100``. Both inputs in the same money unit;
-    ``price`` >= 0, ``market_value`` > 0. A price above market value gives a negative discount.
-    """
-    price = non_negative("price", price)
-    market_value = positive("market_value", market_value)
-    return (1.0 - price / market_value) * 100.0
-
-
-def implied_floor_area(market_value: float, price_per_m2: float) -> float:
-    """Floor area (m²) implied by a total value and a price per m² (both in yuan units).
-
-    ``area = market_value / price_per_m2`` with ``market_value`` in CNY and ``price_per_m2`` in
-    CNY/m²; both must be positive.
-    """
-    return positive("market_value", market_value) / positive("price_per_m2", price_per_m2)
-
-
-def implied_loan_book(npl_balance: float, npl_ratio_pct: float) -> float:
-    """Loan book implied by an NPL balance and an NPL ratio.
-
-    ``loans = npl_balance / (npl_ratio_pct / 100)``; the result is in the unit of
-    ``npl_balance`` (e.g. CNY_trn). ``npl_ratio_pct`` is in percent, in (0, 100].
-    """
-    npl_balance = non_negative("npl_balance", npl_balance)
-    return npl_balance / (_ratio_pct("npl_ratio_pct", npl_ratio_pct) / 100.0)
-
-
-def npl_at_ratio(loans: float, npl_ratio_pct: float) -> float:
-    """NPL balance of a loan book at a given NPL ratio: ``loans * npl_ratio_pct / 100``.
-
-    Result in the unit of ``loans``; ``npl_ratio_pct`` in percent, in (0, 100].
-    """
-    loans = non_negative("loans", loans)
-    return loans * _ratio_pct("npl_ratio_pct", npl_ratio_pct) / 100.0
-
-
-def hidden_npl_gap(npl_balance: float, official_ratio_pct: float, test_ratio_pct: float) -> dict:
-    """The NPLs a higher (or lower) ratio would imply on the same loan book.
-
-    ``loans = npl_balance / official_ratio``; ``npl_test = loans * test_ratio``;
-    ``gap = npl_test - npl_balance``; ``multiple = test_ratio / official_ratio``.
-    Money results are in the unit of ``npl_balance``; ratios in percent.
-    """
-    loans = implied_loan_book(npl_balance, official_ratio_pct)
-    npl_test = npl_at_ratio(loans, test_ratio_pct)
-    return {
-        "loans": loans,
-        "npl_official": float(npl_balance),
-        "npl_test": npl_test,
-        "gap": npl_test - float(npl_balance),
-        "multiple": test_ratio_pct / official_ratio_pct,
-    }
-
-
-def day_of_year(date: _dt.date) -> int:
-    """Day number of ``date`` in its year, 1 January = 1 (so the count of days elapsed, inclusive)."""
-    if not isinstance(date, _dt.date):
-        raise ValueError(f"date must be a datetime.date, got {date!r}")
-    return date.timetuple().tm_yday
-
-
-def days_in_year(year: int) -> int:
-    """365, or 366 in a leap year."""
-    return 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
-
-
-def prorate_count(count: float, as_of: _dt.date, to: _dt.date) -> float:
-    """Extend a year-to-date count at a constant daily pace to a later date of the same year.
-
-    ``projected = count * day_of_year(to) / day_of_year(as_of)`` (days counted inclusively from
-    1 January). ``to`` must fall in the same year as ``as_of`` and not before it; with
-    ``to`` = 31 December this is the full-year pace.
-    """
-    count = non_negative("count", count)
-    if not isinstance(as_of, _dt.date) or not isinstance(to, _dt.date):
-        raise ValueError("as_of and to must be datetime.date values")
-    if to.year != as_of.year:
-        raise ValueError(f"to ({to}) must be in the same year as as_of ({as_of})")
-    if to < as_of:
-        raise ValueError(f"to ({to}) must not be before as_of ({as_of})")
-    return count * day_of_year(to) / day_of_year(as_of)
-
-
-def shares(values) -> list[float]:
-    """Each value's share of their sum, as fractions: ``s_i = v_i / sum(v)``. Values >= 0, sum > 0."""
-    vals = [non_negative(f"values[{i}]", v) for i, v in enumerate(values)]
-    total = sum(vals)
-    if total <= 0:
-        raise ValueError("values must have a positive sum")
-    return [v / total for v in vals]
-
-
-def hhi(share_list) -> float:
-    """Herfindahl–Hirschman index on the 0–10,000 scale: ``sum((100 * s_i)**2)``, shares as fractions.
-
-    Shares must be in [0, 1] and sum to at most 1 (+1e-9). 10,000 = a single seller; a low value
-    = sales spread across many sellers.
-    """
-    s = [non_negative(f"share_list[{i}]", v) for i, v in enumerate(share_list)]
-    if any(v > 1 for v in s) or sum(s) > 1 + 1e-9:
-        raise ValueError("share_list must hold fractions in [0, 1] summing to at most 1")
-    return sum((100.0 * v) ** 2 for v in s)
-
-
-def previous_from_growth(latest: float, growth_pct: float) -> float:
-    """The previous period's level implied by the latest level and its growth.
-
-    ``previous = latest / (1 + growth_pct / 100)``; ``growth_pct`` > -100.
-    """
-    latest = non_negative("latest", latest)
-    growth_pct = number("growth_pct", growth_pct)
-    if growth_pct <= -100:
-        raise ValueError(f"growth_pct must be above -100, got {growth_pct!r}")
-    return latest / (1.0 + growth_pct / 100.0)
-
-
-def max_growth_given_floor(latest: float, floor: float) -> float:
-    """Largest growth (percent) to ``latest`` compatible with a previous level of at least ``floor``.
-
-    ``g_max = (latest / floor - 1) * 100``; both in the same unit, ``floor`` > 0.
-    """
-    return (non_negative("latest", latest) / positive("floor", floor) - 1.0) * 100.0
-
-
-def max_cagr_given_floor(latest: float, floor: float, years: int) -> float:
-    """Largest average annual growth (percent) over ``years`` from a start of at least ``floor``.
-
-    ``cagr_max = ((latest / floor) ** (1 / years) - 1) * 100``; ``years`` a positive integer.
-    """
-    if isinstance(years, bool) or not isinstance(years, int) or years <= 0:
-        raise ValueError(f"years must be a positive integer, got {years!r}")
-    return ((non_negative("latest", latest) / positive("floor", floor)) ** (1.0 / years) - 1.0) * 100.0
-
-
-def days_to_years(days: float) -> float:
-    """``years = days / 365`` (calendar years of 365 days; the articles' 'years overdue')."""
-    return non_negative("days", days) / 365.0
-
-
 # --------------------------------------------------------------------------- table access
-def _value(frame: pd.DataFrame, **where) -> float:
-    """The single ``value`` of the row matching every column=value in ``where``."""
-    mask = pd.Series(True, index=frame.index)
-    for col, val in where.items():
-        mask &= frame[col] == val
-    hits = frame.loc[mask]
-    if len(hits) != 1:
-        raise data.DataError(f"expected one row for {where}, found {len(hits)}")
-    return float(hits["value"].iloc[0])
-
-
-def _row(frame: pd.DataFrame, **where) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for col, val in where.items():
-        mask &= frame[col] == val
-    hits = frame.loc[mask]
-    if len(hits) != 1:
-        raise data.DataError(f"expected one row for {where}, found {len(hits)}")
-    return hits.iloc[0]
-
-
-def _in(row: pd.Series, target: str) -> float:
-    return float(units.convert(float(row["value"]), row["unit"], target))
 
 
 def banking_system() -> pd.DataFrame:
@@ -225,12 +60,12 @@ def official_npl() -> dict:
     ``previous_balance = balance - change`` (CNY trn); ``previous_ratio = ratio - change_pp``.
     """
     bs = banking_system()
-    bal = _row(bs, indicator="npl_balance", period="2025Q3")
-    dbal = _row(bs, indicator="npl_balance_change_qoq", period="2025Q3")
-    ratio = _value(bs, indicator="npl_ratio", period="2025Q3", estimator="official")
-    dratio = _row(bs, indicator="npl_ratio_change_qoq", period="2025Q3")
-    balance = _in(bal, "CNY_trn")
-    change = _in(dbal, "CNY_trn")
+    bal = lookup.row(bs, indicator="npl_balance", period="2025Q3")
+    dbal = lookup.row(bs, indicator="npl_balance_change_qoq", period="2025Q3")
+    ratio = lookup.value(bs, indicator="npl_ratio", period="2025Q3", estimator="official")
+    dratio = lookup.row(bs, indicator="npl_ratio_change_qoq", period="2025Q3")
+    balance = lookup.in_unit(bal, "CNY_trn")
+    change = lookup.in_unit(dbal, "CNY_trn")
     dpp = float(units.convert(float(dratio["value"]), dratio["unit"], "pp"))
     return {
         "balance_trn": balance,
@@ -251,7 +86,7 @@ def hidden_npl(test_ratio_pct: float) -> pd.DataFrame:
     official balance), ``multiple`` (ratio / official ratio), ``loans_trn``.
     """
     o = official_npl()
-    jri = _value(banking_system(), indicator="npl_ratio", estimator="Japan Research Institute")
+    jri = lookup.value(banking_system(), indicator="npl_ratio", estimator="Japan Research Institute")
     rows = []
     for label, r in [
         ("official (2025Q3)", o["ratio_pct"]),
@@ -277,8 +112,8 @@ def profitability() -> pd.DataFrame:
     bs = banking_system()
     rows = []
     for ind, label in [("roe", "return on capital"), ("roa", "return on assets")]:
-        a = _value(bs, indicator=ind, period="2024")
-        b = _value(bs, indicator=ind, period="2025Q1-Q3")
+        a = lookup.value(bs, indicator=ind, period="2024")
+        b = lookup.value(bs, indicator=ind, period="2025Q1-Q3")
         rows.append({"indicator": label, "2024 (%)": a, "2025 Q1-Q3 (%)": b, "change (pp)": b - a})
     return pd.DataFrame(rows)
 
@@ -291,7 +126,7 @@ def home_sales() -> pd.DataFrame:
     ``share_of_total_pct = homes / total * 100``.
     """
     hs = data.load("npl_bank_home_sales")
-    total = _in(_row(hs, row_type="total", indicator="homes"), "homes")
+    total = lookup.in_unit(lookup.row(hs, row_type="total", indicator="homes"), "homes")
     inst = hs[(hs["row_type"] == "institution") & (hs["relation"] != "named")].copy()
     inst["homes"] = [
         float(
@@ -321,9 +156,9 @@ def scale_summary() -> dict:
     """
     hs = data.load("npl_bank_home_sales")
     mc = data.load("npl_market_context")
-    total = _in(_row(hs, row_type="total", indicator="homes"), "homes")
-    n_inst = _value(hs, row_type="total", indicator="institutions")
-    sh = _in(_row(mc, indicator="shanghai_new_home_sales"), "homes")
+    total = lookup.in_unit(lookup.row(hs, row_type="total", indicator="homes"), "homes")
+    n_inst = lookup.value(hs, row_type="total", indicator="institutions")
+    sh = lookup.in_unit(lookup.row(mc, indicator="shanghai_new_home_sales"), "homes")
     named = home_sales()
     named_sum = float(named["homes"].sum())
     n_named = len(named)
@@ -351,10 +186,10 @@ def announcement_pace(to: _dt.date) -> dict:
     ``projected = count * day_of_year(to) / day_of_year(as_of)``; ``ratio_* = x / average``.
     """
     tr = data.load("npl_transfers")
-    ytd = _row(tr, indicator="announcements_ytd")
+    ytd = lookup.row(tr, indicator="announcements_ytd")
     as_of = pd.Timestamp(ytd["as_of"]).date()
     count = float(ytd["value"])
-    avg = _value(tr, indicator="announcements_avg_4y")
+    avg = lookup.value(tr, indicator="announcements_avg_4y")
     projected = prorate_count(count, as_of, to)
     full_year = prorate_count(count, as_of, _dt.date(as_of.year, 12, 31))
     return {
@@ -379,11 +214,11 @@ def disposal_bounds() -> dict:
     """
     d = data.load("npl_disposals")
     zh = d[d["source"] == D0]
-    latest = _value(zh, year=2024, indicator="disposals", relation="eq")
-    growth = _value(zh, year=2024, indicator="disposals_growth_yoy", relation="approx")
-    growth_en = _value(zh, year=2024, indicator="disposals_growth_yoy", relation="nearly")
-    floor = _value(zh, year=2023, indicator="disposals", relation="gt")
-    floor_2020 = _value(zh, year=2020, indicator="disposals", relation="gt")
+    latest = lookup.value(zh, year=2024, indicator="disposals", relation="eq")
+    growth = lookup.value(zh, year=2024, indicator="disposals_growth_yoy", relation="approx")
+    growth_en = lookup.value(zh, year=2024, indicator="disposals_growth_yoy", relation="nearly")
+    floor = lookup.value(zh, year=2023, indicator="disposals", relation="gt")
+    floor_2020 = lookup.value(zh, year=2020, indicator="disposals", relation="gt")
     return {
         "latest": latest,
         "growth_pct": growth,
@@ -403,10 +238,10 @@ def guangzhou_auction() -> dict:
     """
     ex = data.load("npl_collateral_examples")
     g = ex[ex["example_id"] == "guangzhou_auction"]
-    start = _in(_row(g, measure="starting_price"), "CNY")
-    market = _in(_row(g, measure="market_value"), "CNY")
-    area_price = _in(_row(g, measure="area_listing_price"), "CNY_per_m2")
-    claimed = _value(g, measure="claimed_discount")
+    start = lookup.in_unit(lookup.row(g, measure="starting_price"), "CNY")
+    market = lookup.in_unit(lookup.row(g, measure="market_value"), "CNY")
+    area_price = lookup.in_unit(lookup.row(g, measure="area_listing_price"), "CNY_per_m2")
+    claimed = lookup.value(g, measure="claimed_discount")
     return {
         "starting_price": start,
         "market_value": market,
@@ -442,19 +277,19 @@ def claim_tests(to: _dt.date | None = None) -> pd.DataFrame:
     tr = data.load("npl_transfers")
     pk = data.load("npl_packages")
     mc = data.load("npl_market_context")
-    h1 = _value(tr, indicator="personal_npl_bulk_transfers")
-    fc = _value(tr, indicator="personal_npl_bulk_transfers_forecast")
-    day_amt = _value(tr, indicator="announcements_day_amount")
-    ms_days = _value(pk, package_id="minsheng_cc_2025_6", measure="days_overdue")
-    ms_amt = _value(pk, package_id="minsheng_cc_2025_6", measure="npl_amount")
+    h1 = lookup.value(tr, indicator="personal_npl_bulk_transfers")
+    fc = lookup.value(tr, indicator="personal_npl_bulk_transfers_forecast")
+    day_amt = lookup.value(tr, indicator="announcements_day_amount")
+    ms_days = lookup.value(pk, package_id="minsheng_cc_2025_6", measure="days_overdue")
+    ms_amt = lookup.value(pk, package_id="minsheng_cc_2025_6", measure="npl_amount")
     largest = float(packages()["value_bn"].max())
-    start_d = _value(mc, indicator="auction_start_discount")
-    final_d = _value(mc, indicator="auction_final_discount")
+    start_d = lookup.value(mc, indicator="auction_start_discount")
+    final_d = lookup.value(mc, indicator="auction_final_discount")
 
-    over_years = _value(tr, indicator="announcements_day_overdue")
+    over_years = lookup.value(tr, indicator="announcements_day_overdue")
     ex = data.load("npl_collateral_examples")
-    hl_area = _value(ex, example_id="heilongjiang_sale", measure="floor_area")
-    lz_bids = _value(ex, example_id="lanzhou_auction", measure="bids")
+    hl_area = lookup.value(ex, example_id="heilongjiang_sale", measure="floor_area")
+    lz_bids = lookup.value(ex, example_id="lanzhou_auction", measure="bids")
     hundreds_bn = HUNDREDS_OF_BILLIONS_BN
 
     def v(ok):
@@ -554,84 +389,6 @@ def claim_tests(to: _dt.date | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["claim", "source", "locator", "test", "ours", "verdict"])
 
 
-# --------------------------------------------------------------------------- ledger
-def ledger_checks() -> list[Check]:
-    """This chapter's reproduction checks, from ``data/`` with the published assumptions."""
-    g = guangzhou_auction()
-    d = disposal_bounds()
-    bs = banking_system()
-    digest_ratio = _value(bs, indicator="npl_ratio", source=D0, estimator="official")
-    q3_ratio = official_npl()["ratio_pct"]
-    return [
-        Check(
-            chapter=CHAPTER,
-            source=D1,
-            table="para 11",
-            row="Guangzhou auction (Jiujiang Bank)",
-            column="discount of starting price to market value",
-            published=g["claimed_discount_pct"],
-            recomputed=g["discount_pct"],
-            unit="pct",
-            decimals=0,
-            note=(
-                f"published 'over {g['claimed_discount_pct']:.0f}% below market value'; the article's own prices "
-                f"(about {g['starting_price']:,.0f} yuan against about {g['market_value']:,.0f}) give a discount of "
-                f"{g['discount_pct']:.1f} %: the starting price is {g['start_share_pct']:.1f} % of market value. "
-                "The claim contradicts its own numbers."
-            ),
-        ),
-        Check(
-            chapter=CHAPTER,
-            source=D0,
-            table="zh para 2",
-            row="bank NPL disposals 2024",
-            column="growth y/y (三成, as a ratio)",
-            published=units.convert(d["growth_pct"], "pct", "ratio"),
-            recomputed=units.convert(d["max_growth_pct"], "pct", "ratio"),
-            unit="ratio",
-            decimals=1,
-            note=(
-                f"recomputed = the largest 2024 growth compatible with 2023 disposals above {d['floor']:.0f} trn "
-                f"({d['latest']:.1f}/{d['floor']:.0f} - 1). '三成' is printed in tenths, so at its own precision "
-                f"it is compatible with 'five years above {d['floor']:.0f} trn' only if growth was "
-                f"{d['growth_pct'] - CHENG_HALF_PP:.0f}-{d['max_growth_pct']:.1f} %; taken literally, {d['growth_pct']:.0f} % puts "
-                f"2023 at {d['implied_2023']:.2f} trn, below the floor."
-            ),
-        ),
-        Check(
-            chapter=CHAPTER,
-            source=D0,
-            table="en para 2",
-            row="bank NPL disposals 2024",
-            column="growth y/y ('nearly 30%', English part)",
-            published=d["growth_en_pct"],
-            recomputed=d["max_growth_pct"],
-            unit="pct",
-            decimals=0,
-            note=(
-                f"the English part prints 'up nearly {d['growth_en_pct']:.0f}%'; growth above {d['max_growth_pct']:.1f} % "
-                f"would put 2023 below {d['floor']:.0f} trn, contradicting 'above {d['floor']:.0f} trillion yuan "
-                "for the fifth consecutive year' in the same sentence."
-            ),
-        ),
-        Check(
-            chapter=CHAPTER,
-            source=D0,
-            table="zh para 2",
-            row="commercial banks' NPL ratio (official)",
-            column="约1.5% against 001's 2025Q3 figure",
-            published=digest_ratio,
-            recomputed=q3_ratio,
-            unit="pct",
-            decimals=1,
-            note=(
-                f"cross-source check: the digest's undated 'about {digest_ratio:.1f} %' agrees with 001's "
-                f"{q3_ratio:.2f} % for 2025Q3."
-            ),
-        ),
-    ]
-
-
 # --------------------------------------------------------------------------- parameters
 def check_parameters(test_npl_ratio_pct, prorate_to) -> tuple[float, _dt.date]:
     """Validate the chapter's papermill parameters; return them typed.
@@ -640,7 +397,7 @@ def check_parameters(test_npl_ratio_pct, prorate_to) -> tuple[float, _dt.date]:
     (or a ``datetime.date``) between the announcement count's as-of date and 31 December of that
     year. Raises :class:`helpers.params.ParameterError` naming the parameter.
     """
-    from . import params
+    from helpers.book import checks as params
 
     ratio = params.check_range("test_npl_ratio_pct", test_npl_ratio_pct, 0.5, 50)
     if isinstance(prorate_to, _dt.date):
@@ -653,7 +410,7 @@ def check_parameters(test_npl_ratio_pct, prorate_to) -> tuple[float, _dt.date]:
                 f"parameter 'prorate_to' = {prorate_to!r} is not a date in YYYY-MM-DD form"
             ) from None
     tr = data.load("npl_transfers")
-    as_of = pd.Timestamp(_row(tr, indicator="announcements_ytd")["as_of"]).date()
+    as_of = pd.Timestamp(lookup.row(tr, indicator="announcements_ytd")["as_of"]).date()
     end = _dt.date(as_of.year, 12, 31)
     if not as_of <= to <= end:
         raise params.ParameterError(
@@ -661,3 +418,143 @@ def check_parameters(test_npl_ratio_pct, prorate_to) -> tuple[float, _dt.date]:
             f"[{as_of.isoformat()}, {end.isoformat()}] (the count runs to {as_of.isoformat()})"
         )
     return ratio, to
+
+
+# --------------------------------------------------------------------------- numbers for the prose
+def numbers(test_ratio: float, prorate_date: _dt.date) -> dict[str, float | str]:
+    """Every number the chapter's prose quotes, by the name it is glued under.
+
+    Data values (through :func:`helpers.book.lookup` and the table assemblers above) and the
+    model results built on them; dates come back as text ("30 September 2025").
+    """
+    v: dict[str, float | str] = {}
+    o = official_npl()
+    hid = hidden_npl(test_ratio).set_index("scenario")
+    prof = profitability().set_index("indicator")
+    d = disposal_bounds()
+    s = scale_summary()
+    pace = announcement_pace(prorate_date)
+    gz = guangzhou_auction()
+    bs = banking_system()
+    tr = data.load("npl_transfers").set_index("indicator")
+    mc = data.load("npl_market_context").set_index("indicator")
+    pk = packages().set_index(["package_id", "measure"])
+    pk_days = data.load("npl_packages").set_index(["package_id", "measure"])
+    ex = data.load("npl_collateral_examples").set_index(["example_id", "measure"])
+
+    for k in (
+        "balance_trn",
+        "change_trn",
+        "ratio_pct",
+        "change_pp",
+        "previous_ratio_pct",
+        "previous_balance_trn",
+        "balance_growth_pct",
+    ):
+        v[f"o_{k}"] = o[k]
+    v["o_change_bn"] = units.convert(o["change_trn"], "CNY_trn", "CNY_bn")
+    jri_row = hid.loc["Japan Research Institute estimate (end-2024)"]
+    test_row = hid.loc["ratio tested (parameter)"]
+    v["loans_trn"] = float(jri_row["loans_trn"])
+    v["jri_ratio"] = float(jri_row["ratio_pct"])
+    v["jri_npl_trn"] = float(jri_row["npl_trn"])
+    v["jri_gap_trn"] = float(jri_row["gap_trn"])
+    v["jri_multiple"] = float(jri_row["multiple"])
+    v["test_ratio"] = test_ratio
+    v["test_npl_trn"] = float(test_row["npl_trn"])
+    v["test_gap_trn"] = float(test_row["gap_trn"])
+    v["roe_2024"] = prof.loc["return on capital", "2024 (%)"]
+    v["roe_2025"] = prof.loc["return on capital", "2025 Q1-Q3 (%)"]
+    v["roa_2024"] = prof.loc["return on assets", "2024 (%)"]
+    v["roa_2025"] = prof.loc["return on assets", "2025 Q1-Q3 (%)"]
+    v["roe_change"] = -prof.loc["return on capital", "change (pp)"]
+    for k in ("latest", "growth_pct", "floor", "implied_2023", "max_growth_pct", "max_cagr_pct"):
+        v[f"d_{k}"] = d[k]
+    for k in (
+        "total_homes",
+        "institutions",
+        "shanghai_sales",
+        "ratio_to_shanghai",
+        "named_count",
+        "named_homes",
+        "named_share_pct",
+        "top_share_pct",
+        "hhi_named",
+        "rest_avg",
+        "rural_homes",
+        "rural_share_pct",
+    ):
+        v[f"s_{k}"] = s[k]
+    v["s_rest_institutions"] = s["institutions"] - s["named_count"]
+    for k in (
+        "count",
+        "average",
+        "projected",
+        "full_year",
+        "ratio_to_date",
+        "ratio_projected",
+        "ratio_full_year",
+    ):
+        v[f"p_{k}"] = pace[k]
+    v["p_as_of"] = f"{pace['as_of']:%d %B %Y}"
+    v["p_to"] = f"{prorate_date:%d %B %Y}"
+    v["p_day"] = npl_model.day_of_year(pace["as_of"])
+    for k in (
+        "starting_price",
+        "market_value",
+        "area_price",
+        "claimed_discount_pct",
+        "discount_pct",
+        "start_share_pct",
+        "implied_area_m2",
+    ):
+        v[f"gz_{k}"] = gz[k]
+    hs_named = home_sales().set_index("institution_zh")
+    for key, zh in [
+        ("sichuan", "四川农信"),
+        ("guangdong", "广东农信"),
+        ("abc", "中国农业银行"),
+        ("jilin", "吉林银行"),
+        ("lanzhou", "兰州银行"),
+    ]:
+        v[f"h_{key}"] = float(hs_named.loc[zh, "homes"])
+    v["digest_ratio"] = float(
+        bs[(bs.indicator == "npl_ratio") & (bs.source == D0) & (bs.estimator == "official")]["value"].iloc[0]
+    )
+    v["d_growth_low"] = d["growth_pct"] - CHENG_HALF_PP
+    v["d_growth_high"] = d["growth_pct"] + CHENG_HALF_PP
+    v["liquor_date"] = f"{pd.Timestamp(ex.loc[('ningcheng_liquor', 'starting_price'), 'date']):%d %B}"
+    v["deregistered"] = float(bs.set_index("indicator").loc["banks_deregistered", "value"])
+    v["over_years"] = float(tr.loc["announcements_day_overdue", "value"])
+    v["day_count"] = float(tr.loc["announcements_day", "value"])
+    v["day_amount"] = float(tr.loc["announcements_day_amount", "value"])
+    v["personal_h1"] = float(tr.loc["personal_npl_bulk_transfers", "value"])
+    v["personal_h1_x2"] = 2 * float(tr.loc["personal_npl_bulk_transfers", "value"])
+    v["personal_fc"] = float(tr.loc["personal_npl_bulk_transfers_forecast", "value"])
+    v["ms_amount"] = float(pk.loc[("minsheng_cc_2025_6", "npl_amount"), "value_bn"])
+    ms_days = float(pk_days.loc[("minsheng_cc_2025_6", "days_overdue"), "value"])
+    v["ms_days"] = ms_days
+    v["ms_years"] = days_to_years(ms_days)
+    v["ms_share_day"] = (
+        float(pk.loc[("minsheng_cc_2025_6", "npl_amount"), "value_bn"])
+        / float(tr.loc["announcements_day_amount", "value"])
+        * 100
+    )
+    bohai_p = float(pk.loc[("bohai_2025_10", "principal"), "value_bn"])
+    bohai_t = float(pk.loc[("bohai_2025_10", "total_with_interest"), "value_bn"])
+    v["bohai_p"] = bohai_p
+    v["bohai_t"] = bohai_t
+    v["bohai_interest"] = bohai_t - bohai_p
+    v["bohai_interest_share"] = (bohai_t - bohai_p) / bohai_p * 100
+    v["grcb"] = float(pk.loc[("grcb_2025", "listed_assets"), "value_bn"])
+    v["auction_supply"] = float(mc.loc["auction_supply", "value"])
+    v["auction_start"] = float(mc.loc["auction_start_discount", "value"])
+    v["auction_final"] = float(mc.loc["auction_final_discount", "value"])
+    v["listing_discount"] = float(mc.loc["bank_listing_discount", "value"])
+    v["hl_area"] = float(ex.loc[("heilongjiang_sale", "floor_area"), "value"])
+    v["hl_ratio"] = float(ex.loc[("heilongjiang_sale", "price_to_market"), "value"])
+    v["lz_ratio"] = float(ex.loc[("lanzhou_auction", "price_to_market"), "value"])
+    v["lz_bids"] = float(ex.loc[("lanzhou_auction", "bids"), "value"])
+    v["liquor_price"] = float(ex.loc[("ningcheng_liquor", "starting_price"), "value"])
+    v["stone_price"] = float(ex.loc[("kalaxingqi_stone", "starting_price"), "value"])
+    return {k: x if isinstance(x, str) else float(x) for k, x in v.items()}

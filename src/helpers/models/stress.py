@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .checks import number
+from helpers.book.checks import number
 
 
 def _num(name: str, value, *, minimum: float | None = 0.0) -> float:

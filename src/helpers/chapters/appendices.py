@@ -16,7 +16,7 @@ import re
 
 import pandas as pd
 
-from . import data, ledger, sources, units
+from helpers.book import data, ledger, sources, units
 
 ERRATUM_KINDS = {
     "typo": "a misprint: a wrong digit, label or date",

@@ -2,7 +2,7 @@
 
 ``python -m helpers.build book`` (what ``make book`` runs):
 
-1. **Validate** ``data/datapackage.json`` and every CSV (:func:`helpers.data.validate_package`);
+1. **Validate** ``data/datapackage.json`` and every CSV (:func:`helpers.book.data.validate_package`);
    a bad table stops the build naming file, line and column. Skipped while ``data/``, the
    helpers, the lock and the seed names hash as they did at the last pass.
 2. **Execute** every notebook page listed in ``_toc.yml``: jupytext turns the MyST source into
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BUILD = ROOT / "_build"
 EXECUTED = BUILD / "executed"
 FAILED = BUILD / "failed"
@@ -340,7 +340,7 @@ def _sync_file(src: Path | None, dst: Path, content: bytes | None = None) -> boo
 
 def stage() -> Path:
     """Assemble ``_build/source`` from configuration, pages, executed notebooks and generated files."""
-    from . import charts
+    from helpers.book import charts
 
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
@@ -375,7 +375,7 @@ def stage() -> Path:
 
 def _ledger_csv() -> bytes:
     """The whole book's reproduction ledger as CSV, recomputed only when the shared inputs change."""
-    from . import ledger
+    from helpers.book import ledger
 
     digest = files_digest(shared_inputs())
     cache = BUILD / "cache" / "ledger.csv"
@@ -482,7 +482,7 @@ def validate(force: bool = False) -> None:
     Validation is a pure function of ``data/``, the helpers, the lock and the names of the seed
     files, so it is skipped when their digest equals the one recorded at the last pass.
     """
-    from . import data
+    from helpers.book import data
 
     digest = files_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
     stamp = BUILD / "validated.sha256"

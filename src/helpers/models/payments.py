@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import non_negative, positive
+from helpers.book.checks import non_negative, positive
 
 
 def _share(name: str, value: float) -> float:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .checks import non_negative, number, positive
-from .policy_mortgage import _share, annuity_payment
+from helpers.book.checks import non_negative, number, positive
+from helpers.models.payments import _share, annuity_payment
 
 
 def switch_breakeven_years(cost_pct: float, spread_bp: float) -> float:

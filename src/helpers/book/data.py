@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import units
+from helpers.book import units
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-"""The repository root (``src/helpers/`` is two levels below it)."""
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+"""The repository root (``src/helpers/book/`` is three levels below it)."""
 
 MAX_REPORTED = 10
 """How many problems one :class:`DataError` lists before it stops counting."""

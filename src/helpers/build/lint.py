@@ -1,6 +1,6 @@
 """Lint the code cells of MyST notebook pages with ruff (through jupytext).
 
-``python -m helpers.lint [FILE …]`` checks the given pages, or every notebook page under
+``python -m helpers.build.lint [FILE …]`` checks the given pages, or every notebook page under
 ``chapters/``, ``back/`` and ``templates/``; exits non-zero listing ``file:line`` problems (line numbers refer
 to jupytext's script rendering of the page). Used by pre-commit and by the test suite.
 """
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import ROOT, is_notebook
+from helpers.build.pipeline import ROOT, is_notebook
 
 
 def notebook_pages(paths=None) -> list[Path]:

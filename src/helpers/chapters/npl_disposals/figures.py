@@ -11,8 +11,8 @@ import datetime as _dt
 import altair as alt
 import pandas as pd
 
-from . import charts, data, sources
-from . import disposals as m
+from helpers.book import charts, data, sources
+from helpers.chapters import npl_disposals as m
 
 
 def _pairs(table: str, **where) -> list[tuple[str, str]]:

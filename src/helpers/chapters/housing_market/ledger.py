@@ -1,0 +1,166 @@
+"""Ledger checks of the housing-market chapter: section 一 of the NIFD report against its own inputs."""
+
+from __future__ import annotations
+
+from helpers.book import lookup
+from helpers.book.ledger import Check, checker
+from helpers.chapters.housing_market import CHAPTER, S3, load, tier_counts
+from helpers.models.housing import aggregate_yoy, fall_widening_pp, months_inclusive, weighted_mean
+
+# --------------------------------------------------------------------------- ledger
+_check = checker(CHAPTER, S3)
+
+
+def ledger_checks() -> list[Check]:
+    """Consistency checks of section 一 against its own inputs (published assumptions only)."""
+    checks: list[Check] = []
+
+    # 1. 70-city: national y/y = mean of the 70 cities = tier means weighted by listed city counts
+    p = load("housing_70city_prices")
+    w = tier_counts("nbs70")
+    for market, label in (("new", "new homes"), ("second_hand", "second-hand homes")):
+        pub = lookup.value(p, market=market, scope="national", measure="yoy")
+        ours = weighted_mean(
+            [lookup.value(p, market=market, scope=t, measure="yoy") for t in ("tier1", "tier2", "tier3")],
+            [w[t] for t in ("tier1", "tier2", "tier3")],
+        )
+        note = ""
+        if abs(ours - pub) > 0.005 + 1e-9:
+            note = (
+                "city-count-weighted mean of the printed tier figures (4/31/35 cities); each tier figure is "
+                "rounded to 0.01, so the weighted mean carries up to ±0.005 of rounding: the gap is within it"
+            )
+        checks.append(
+            _check(
+                "§一(一) 70-city prices", f"national, {label}", "2024Q1 y/y (%)", pub, ours, "pct", 2, note
+            )
+        )
+
+    # 2. sales: parts against totals (area, value), the stated widening, and the y/y of the total
+    s = load("housing_sales")
+    for ind, unit, dec, lab in (
+        ("sales_area", "m2_100m", 2, "floor area"),
+        ("sales_value", "CNY_trn", 2, "sales value"),
+    ):
+        pub = lookup.value(s, indicator=ind, scope="total", measure="level")
+        parts = [
+            lookup.value(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")
+        ]
+        ours = sum(parts)
+        note = ""
+        if abs(ours - pub) > 0.5 * 10**-dec + 1e-9:
+            note = (
+                "pre-sale 1.43 万亿 + completed 4251 亿 = 1.8551 万亿, which rounds to 1.86, not the printed 1.85; "
+                "the pre-sale figure is itself rounded to 0.01 万亿 (±50 亿), so the parts and the total are "
+                "consistent only if the unrounded pre-sale value is below 1.4249 万亿"
+            )
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"pre-sale + completed, {lab}",
+                "2024Q1 level",
+                pub,
+                ours,
+                unit,
+                dec,
+                note,
+            )
+        )
+
+        yoy_pub = lookup.value(s, indicator=ind, scope="total", measure="yoy", period="2024Q1")
+        levels = [
+            lookup.value(s, "CNY" if ind == "sales_value" else "m2", indicator=ind, scope=sc, measure="level")
+            for sc in ("presale", "completed")
+        ]
+        yoys = [lookup.value(s, indicator=ind, scope=sc, measure="yoy") for sc in ("presale", "completed")]
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"total {lab} y/y from the parts' levels and y/y",
+                "2024Q1 y/y (%)",
+                yoy_pub,
+                aggregate_yoy(levels, yoys),
+                "pct",
+                1,
+            )
+        )
+
+        wid_pub = lookup.value(s, indicator=ind, scope="total", measure="yoy_fall_widening_vs_2023")
+        prev = lookup.value(s, indicator=ind, scope="total", measure="yoy", period="2023")
+        checks.append(
+            _check(
+                "§一(二) new-home sales",
+                f"{lab}: widening of the fall on 2023",
+                "pp",
+                wid_pub,
+                fall_widening_pp(yoy_pub, prev),
+                "pp",
+                1,
+            )
+        )
+
+    # 3. climate index: the run of months in the low band
+    ci = load("housing_climate_index")
+    run = lookup.row(ci, item="months_in_low_band")
+    checks.append(
+        _check(
+            "§一(四) climate index",
+            "months below 95 since 2022-09",
+            "run length (months)",
+            run["value"],
+            months_inclusive(run["period_start"], run["period_end"]),
+            "months",
+            0,
+        )
+    )
+
+    # 4. inventory: 14-city average against the tier averages (4/7/3 cities)
+    inv = load("housing_inventory")
+    wi = tier_counts("inventory14")
+    tiers = ("tier1", "tier2", "tier3")
+    now = [lookup.value(inv, indicator="clearance_months", scope=t, measure="level") for t in tiers]
+    chg = [
+        lookup.value(inv, indicator="clearance_months", scope=t, measure="change_vs_2023end") for t in tiers
+    ]
+    note_inv = (
+        "the 14-city figure is not the city-count-weighted mean of the tier averages (4/7/3 cities); it is probably "
+        "pooled (total stock / total sales, which weights big markets) or averaged over a different window"
+    )
+    for period, vals in (("2024-03", now), ("2023-12", [a - b for a, b in zip(now, chg)])):
+        pub = lookup.value(inv, indicator="clearance_months", scope="14city", period=period)
+        ours = weighted_mean(vals, [wi[t] for t in tiers])
+        note = note_inv if abs(ours - pub) > 0.05 else ""
+        if period == "2023-12":
+            note += "; end-2023 tier levels backed out as end-2024Q1 level minus the stated rise"
+        checks.append(
+            _check(
+                "§一(六) inventory",
+                "14-city average vs tier averages",
+                f"{period} months",
+                pub,
+                ours,
+                "months",
+                1,
+                note,
+            )
+        )
+
+    # 5. city samples: listed cities against the stated sample sizes
+    smp = load("housing_samples")
+    t = load("housing_city_tiers")
+    for _, r in smp.iterrows():
+        lst = t[t["scheme"] == r["scheme"]]
+        if r["scheme"] == "inventory14" and r["period"] == "2024":
+            lst = lst[lst["tier"] != "dropped"]
+        checks.append(
+            _check(
+                f"{r['locator']} city list",
+                f"{r['scheme']} ({r['period']})",
+                "cities listed vs stated",
+                r["n_cities_stated"],
+                len(lst),
+                "count",
+                0,
+            )
+        )
+    return checks
