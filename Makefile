@@ -20,7 +20,7 @@ help:
 	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
 	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
 	@echo "make benchmark   time cold, no-change and one-chapter builds; page transfer sizes"
-	@echo "make lock        re-pin requirements.lock from requirements.in"
+	@echo "make lock        re-pin requirements.lock from pyproject.toml (the one list of direct dependencies)"
 
 # Bytecode is compiled at install (--compile-bytecode): this machine sets PYTHONDONTWRITEBYTECODE,
 # and without .pyc files every process (each build, each chapter's kernel) recompiles pandas
@@ -63,9 +63,11 @@ preview: book
 benchmark: $(STAMP) chromium
 	$(PY) benchmarks/build_times.py
 
+# pyproject.toml is the one list of direct dependencies; the lock pins them all, every extra included.
+LOCK_ARGS := pip compile --quiet pyproject.toml --all-extras --python-version 3.11 --generate-hashes -o requirements.lock
 lock:
-	uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock \
-	  || $(PY) -m uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+	@if command -v uv >/dev/null 2>&1; then uv $(LOCK_ARGS); \
+	 else $(MAKE) --no-print-directory $(STAMP) && $(PY) -m uv $(LOCK_ARGS); fi
 
 clean:
 	rm -rf _build
