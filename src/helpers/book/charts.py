@@ -126,11 +126,19 @@ def book_renderer(spec: dict, **metadata) -> dict:
     """Altair renderer: HTML for the book; outside the build also the Vega-Lite MIME type.
 
     The build sets ``BOOK_BUILD=1``: its notebooks then carry only ``text/html`` (Sphinx has no
-    renderer for the Vega-Lite type). In JupyterLab the Vega-Lite type draws the chart natively.
+    renderer for the Vega-Lite type). ``make lab`` sets ``BOOK_LAB=1``: the house HTML needs the
+    site's bundle, and JupyterLab's own Vega renderer stops at Vega-Lite 5, so there the chart is
+    drawn as SVG by the pinned vl-convert, with the site's Vega-Lite version.
     """
+    vega_lite = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+    if os.environ.get("BOOK_LAB") == "1":
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
+        return {"image/svg+xml": svg, "text/plain": spec.get("description") or "chart"}
     bundle = {"text/html": chart_html(spec)}
     if os.environ.get("BOOK_BUILD") != "1":
-        bundle[f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"] = spec
+        bundle[vega_lite] = spec
     return bundle
 
 
