@@ -1,48 +1,140 @@
-"""Benchmark the build: cold, no-change and one-chapter rebuilds, and page transfer sizes.
+"""Benchmark the build against Jupyter Book's own cache, in one run; and page transfer sizes.
 
-Run with ``make benchmark`` (not a test: timings depend on the machine). It
+Run with ``make benchmark`` (not a test: timings depend on the machine). On the same tree it
+times two builds side by side:
 
-1. deletes ``_build`` and times ``make book`` (cold; the virtual environment is kept — pass
-   ``--fresh-venv`` to delete and recreate it too);
-2. times ``make book`` again with nothing changed;
-3. appends a comment line to one chapter, times ``make book`` and records which pages were
-   executed again, then restores the chapter and rebuilds;
-4. loads every page in headless Chromium with an empty cache and adds up what it transfers,
-   with the site-wide vega bundle reported separately (a browser fetches it once).
+* **ours**: ``make book`` (papermill executes what changed, Jupyter Book only renders);
+* **the peer**: ``jupyter-book build`` with ``execute_notebooks: cache`` on a scratch copy of the
+  book's sources (``_build/peer/src``, its own config and output folder ``_build/peer/out``),
+  with the same ``.venv``, the same helpers and data, and the same Sphinx options.
 
-Prints a Markdown table (paste it into README.md) and writes ``_build/benchmark.json``.
+for five cases, each from the state the case before left (edits are undone, untimed, after
+each case):
+
+1. cold: nothing built (ours: ``_build`` deleted; the peer: no cache, no output);
+2. no change;
+3. a prose-only edit: one paragraph added to one chapter (in both trees);
+4. a comment added to a helper every page imports (``src/helpers/book/units.py``);
+5. a real change to one chapter's module (a new module-level name in
+   ``src/helpers/chapters/<chapter>/__init__.py``): which pages run, against the pages whose
+   record says they imported it.
+
+It prints a Markdown table (paste it into README.md, *Build times*) and writes
+``_build/benchmark.json``. ``--no-pages`` skips the page transfer sizes (headless Chromium).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+BUILD = ROOT / "_build"
+SITE = BUILD / "html"
+PEER = BUILD / "peer"
 BUNDLE = "_static/vega-bundle.js"
 CHROMIUM = "/usr/bin/chromium"
+HELPER = ROOT / "src" / "helpers" / "book" / "units.py"
+PROSE = "\nA paragraph added for the benchmark: prose only, no code.\n"
 
 
-def timed_make(target: str = "book") -> tuple[float, str]:
+# --------------------------------------------------------------------------- ours
+
+
+def ours() -> tuple[float, list[str]]:
+    """Time ``make book``; return seconds and the pages it executed."""
     start = time.perf_counter()
-    result = subprocess.run(["make", target], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
-        raise SystemExit(f"make {target} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return elapsed, result.stdout
+        raise SystemExit(f"make book failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    match = re.search(r"executing \d+ page\(s\): (.*)", result.stdout)
+    return elapsed, [p.strip() for p in match.group(1).split(",")] if match else []
 
 
-def executed_pages(log: str) -> list[str]:
-    match = re.search(r"executing \d+ page\(s\): (.*)", log)
-    return [p.strip() for p in match.group(1).split(",")] if match else []
+# --------------------------------------------------------------------------- the peer
+
+
+def peer_tree() -> Path:
+    """The peer's project: the staged site source with each notebook page as its MyST source
+    (not our executed notebook), and a config that lets Jupyter Book execute with its cache."""
+    src = PEER / "src"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(BUILD / "source", src, ignore=shutil.ignore_patterns("*.ipynb"))
+    for folder in ("chapters", "back"):
+        for page in (ROOT / folder).glob("*.md"):
+            shutil.copy(page, src / folder / page.name)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"] = {"execute_notebooks": "cache", "timeout": 600}
+    (src / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return src
+
+
+def peer() -> tuple[float, list[str]]:
+    """Time ``jupyter-book build`` of the peer tree; return seconds and the pages it executed."""
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(PEER / "src"),
+        "--path-output",
+        str(PEER / "out"),
+        "--builder",
+        "html",
+        "-n",
+        "--keep-going",
+    ]
+    env = dict(
+        os.environ, BOOK_BUILD="1", PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
+    )
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=PEER, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    (PEER / "last-build.log").write_text(log)
+    if result.returncode != 0:
+        raise SystemExit(f"the peer's build failed (log: {PEER / 'last-build.log'}):\n{log[-3000:]}")
+    executed = re.findall(r"(\S+?)(?:\.md)?: Executed notebook in", log)
+    return elapsed, sorted(str(Path(p).resolve().relative_to((PEER / "src").resolve())) for p in executed)
+
+
+# --------------------------------------------------------------------------- edits
+
+
+class Edit:
+    """Change files for one case; ``undo()`` puts the bytes back."""
+
+    def __init__(self, changes: dict[Path, bytes]):
+        self.saved = {path: path.read_bytes() for path in changes}
+        for path, content in changes.items():
+            path.write_bytes(content)
+
+    def undo(self) -> None:
+        for path, content in self.saved.items():
+            path.write_bytes(content)
+
+
+def importers(module: Path) -> list[str]:
+    """The pages whose record (helpers.build.inputs) lists ``module`` among their imports."""
+    rel = str(module.relative_to(ROOT))
+    found = []
+    for record in sorted((BUILD / "executed").rglob("*.inputs.json")):
+        if rel in json.loads(record.read_text())["modules"]:
+            found.append(str(record.relative_to(BUILD / "executed")).removesuffix(".inputs.json"))
+    return found
+
+
+# --------------------------------------------------------------------------- page sizes
 
 
 def page_sizes() -> list[dict]:
@@ -88,64 +180,117 @@ def page_sizes() -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------- main
+
+
+def _pages(names: list[str]) -> str:
+    return ", ".join(names) if names else "none"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fresh-venv", action="store_true", help="also delete .venv before the cold build")
-    parser.add_argument("--chapter", default="chapters/housing_market.md", help="chapter to touch")
+    parser.add_argument("--chapter", default="housing_market", help="chapter to edit (name under chapters/)")
+    parser.add_argument("--no-pages", action="store_true", help="skip the page transfer sizes")
     args = parser.parse_args()
+    chapter = ROOT / "chapters" / f"{args.chapter}.md"
+    module = ROOT / "src" / "helpers" / "chapters" / args.chapter / "__init__.py"
+    if not module.exists():
+        module = ROOT / "src" / "helpers" / "chapters" / f"{args.chapter}.py"
 
-    shutil.rmtree(ROOT / "_build", ignore_errors=True)
-    if args.fresh_venv:
-        shutil.rmtree(ROOT / ".venv", ignore_errors=True)
-    cold, cold_log = timed_make()
-    nochange, nochange_log = timed_make()
-    chapter = ROOT / args.chapter
-    original = chapter.read_bytes()
-    try:
-        chapter.write_bytes(original + b"\n<!-- benchmark touch -->\n")
-        one, one_log = timed_make()
-    finally:
-        chapter.write_bytes(original)
-    timed_make()  # back to the committed state
+    rows = []
 
-    sizes = page_sizes()
-    bundle_bytes = (SITE / BUNDLE).stat().st_size
-    result = {
-        "machine": f"{platform.machine()}, {platform.python_version()}, {__import__('os').cpu_count()} cores",
-        "cold_seconds": round(cold, 1),
-        "cold_executed": executed_pages(cold_log),
-        "fresh_venv": args.fresh_venv,
-        "nochange_seconds": round(nochange, 1),
-        "nochange_executed": executed_pages(nochange_log),
-        "one_chapter_seconds": round(one, 1),
-        "one_chapter": args.chapter,
-        "one_chapter_executed": executed_pages(one_log),
-        "vega_bundle_bytes": bundle_bytes,
-        "pages": sizes,
-    }
-    (ROOT / "_build" / "benchmark.json").write_text(json.dumps(result, indent=1))
-
-    largest = max(sizes, key=lambda r: r["total_without_bundle"])
-    print("| measure | value |\n|---|---|")
-    print(
-        f"| cold `make book`{' (new venv)' if args.fresh_venv else ''} | {cold:.1f} s, executed {len(result['cold_executed'])} pages |"
-    )
-    print(
-        f"| no-change rebuild | {nochange:.1f} s ({100 * nochange / cold:.0f} % of cold), executed {len(result['nochange_executed'])} pages |"
-    )
-    print(
-        f"| one chapter touched ({args.chapter}) | {one:.1f} s, executed: {', '.join(result['one_chapter_executed']) or 'none'} |"
-    )
-    print(f"| vega bundle (once per site) | {bundle_bytes / 1e6:.2f} MB |")
-    print(
-        f"| largest page without the bundle ({largest['page']}) | {largest['total_without_bundle'] / 1e6:.2f} MB |"
-    )
-    print("\n| page | HTML | transferred, vega bundle excluded | requests |\n|---|---|---|---|")
-    for r in sizes:
-        print(
-            f"| {r['page']} | {r['html_bytes'] / 1e3:.0f} kB | {r['total_without_bundle'] / 1e3:.0f} kB "
-            f"| {r['requests']} |"
+    def case(name: str, edit: Edit | None = None, rebuild_after: bool = True) -> None:
+        try:
+            our_s, our_pages = ours()
+            peer_s, peer_pages = peer()
+        finally:
+            if edit is not None:
+                edit.undo()
+        rows.append(
+            {
+                "case": name,
+                "ours": our_s,
+                "ours_executed": our_pages,
+                "peer": peer_s,
+                "peer_executed": peer_pages,
+            }
         )
+        print(
+            f"{name}: ours {our_s:.1f} s ({_pages(our_pages)}); peer {peer_s:.1f} s ({_pages(peer_pages)})",
+            flush=True,
+        )
+        if edit is not None and rebuild_after:  # back to the committed state, untimed
+            ours()
+            peer()
+
+    shutil.rmtree(BUILD, ignore_errors=True)
+    our_s, our_pages = ours()
+    peer_tree()
+    peer_s, peer_pages = peer()
+    rows.append(
+        {
+            "case": "cold",
+            "ours": our_s,
+            "ours_executed": our_pages,
+            "peer": peer_s,
+            "peer_executed": peer_pages,
+        }
+    )
+    print(
+        f"cold: ours {our_s:.1f} s ({len(our_pages)} pages); peer {peer_s:.1f} s ({len(peer_pages)} pages)",
+        flush=True,
+    )
+
+    case("no change")
+
+    peer_chapter = PEER / "src" / "chapters" / chapter.name
+    text = chapter.read_bytes() + PROSE.encode()
+    case(f"prose-only edit (chapters/{chapter.name})", Edit({chapter: text, peer_chapter: text}))
+
+    case(
+        f"comment in a helper ({HELPER.relative_to(ROOT)})",
+        Edit({HELPER: HELPER.read_bytes() + b"\n# a comment added for the benchmark\n"}),
+    )
+
+    expected = importers(module)
+    case(
+        f"real change in {module.relative_to(ROOT)}",
+        Edit({module: module.read_bytes() + b"\nBENCHMARK_CHANGE = 1\n"}),
+        rebuild_after=False,
+    )
+    rows[-1]["importers"] = expected
+
+    cold = rows[0]
+    result = {
+        "machine": f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d"),
+        "cases": rows,
+    }
+    print()
+    print(
+        "| case | ours | peer (`execute_notebooks: cache`) | ours / peer | ours / our cold | pages executed: ours · peer |"
+    )
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        extra = f" (importers: {_pages(row['importers'])})" if "importers" in row else ""
+        print(
+            f"| {row['case']} | {row['ours']:.1f} s | {row['peer']:.1f} s | {row['ours'] / row['peer']:.2f} "
+            f"| {row['ours'] / cold['ours']:.2f} | {len(row['ours_executed'])}: {_pages(row['ours_executed'])}{extra}"
+            f" · {len(row['peer_executed'])}: {_pages(row['peer_executed'])} |"
+        )
+
+    if not args.no_pages:
+        sizes = page_sizes()
+        result["vega_bundle_bytes"] = (SITE / BUNDLE).stat().st_size
+        result["pages"] = sizes
+        print("\n| page | HTML | transferred, vega bundle excluded | requests |\n|---|---|---|---|")
+        for r in sizes:
+            print(
+                f"| {r['page']} | {r['html_bytes'] / 1e3:.0f} kB | {r['total_without_bundle'] / 1e3:.0f} kB "
+                f"| {r['requests']} |"
+            )
+        print(f"\nvega bundle, once per site: {result['vega_bundle_bytes'] / 1e6:.2f} MB")
+    (BUILD / "benchmark.json").write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

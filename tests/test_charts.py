@@ -4,6 +4,7 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert
 
 from helpers.book import charts
 
@@ -55,9 +56,14 @@ def test_script_cannot_be_closed_by_spec_text():
     assert html.count("</script>") == 1
 
 
-def test_theme_is_enabled():
-    assert alt.theme.active == "book"
-    assert charts.book_theme()["config"]["range"]["category"] == charts.PALETTE
+def test_charts_are_drawn_in_the_house_theme():
+    # what a page makes, drawn by the pinned Vega-Lite: bars in the house colour and text in the
+    # house grey, not Vega's defaults (#4c78a8 bars, black text)
+    spec = charts.finish(toy_chart(), source="s", description="d").to_dict()
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=charts.vega_lite_version())
+    fills = set(re.findall(r'fill="(#[0-9a-fA-F]{6})"', svg))
+    assert charts.PALETTE[0] in fills and charts.TEXT in fills
+    assert "#4c78a8" not in {f.lower() for f in fills}
 
 
 def test_bundle_written_once_and_defines_globals(tmp_path):
@@ -72,3 +78,11 @@ def test_bundle_written_once_and_defines_globals(tmp_path):
 def test_build_output_is_html_only(monkeypatch):
     monkeypatch.setenv("BOOK_BUILD", "1")
     assert list(charts.book_renderer({"description": "x"})) == ["text/html"]
+
+
+def test_in_the_lab_a_chart_is_svg_drawn_by_the_pinned_vega_lite(monkeypatch):
+    monkeypatch.setenv("BOOK_LAB", "1")
+    bundle = charts.book_renderer(charts.finish(toy_chart(), source="s", description="d").to_dict())
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert bundle["image/svg+xml"].startswith("<svg") and 'fill="#0072B2"' in bundle["image/svg+xml"]
+    assert bundle["text/plain"] == "d"

@@ -64,7 +64,10 @@ def test_missing_required_value_and_duplicate_key(toy_package):
     toy_package(GOOD_CSV.replace("2024,3.8", "2023,"))
     with pytest.raises(data.DataError) as err:
         data.load("toy_disposals")
-    assert "constraint-error" in str(err.value) or "primary-key" in str(err.value)
+    # both problems of the one line are named, each with its line (and column where it has one)
+    message = str(err.value)
+    assert "toy_disposals.csv, line 3, column 'value': constraint-error: value ''" in message
+    assert "toy_disposals.csv, line 3: primary-key:" in message
 
 
 def test_unknown_table_lists_known_ones(toy_package):

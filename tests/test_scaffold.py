@@ -89,5 +89,10 @@ def test_the_template_executes_with_and_without_parameters(tmp_path):
     execute_page(template, scenario, {"npl_ratio_pct": 7.8}, cwd=ROOT / "chapters")
     assert float(_glued(scenario)["loan_book_trn"]) == pytest.approx(3.5 / 0.078, rel=1e-3)
 
+    real_failed = ROOT / "_build" / "failed" / "bad.ipynb"
+    existed = real_failed.exists()
     with pytest.raises(BuildError, match="npl_ratio_pct"):
         execute_page(template, tmp_path / "bad.ipynb", {"npl_ratio_pct": 150}, cwd=ROOT / "chapters")
+    # the partial notebook stays in the test's own folder, not in the project's build folder
+    assert (tmp_path / "failed" / "bad.ipynb").exists()
+    assert real_failed.exists() == existed

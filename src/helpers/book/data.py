@@ -46,8 +46,21 @@ def seeds_dir() -> Path:
     return Path(os.environ.get("BOOK_SEEDS_DIR", PROJECT_ROOT / "seeds")).resolve()
 
 
-def package_descriptor(directory: Path | None = None) -> dict:
-    """The parsed ``datapackage.json``; a :class:`DataError` if it is missing or not JSON."""
+_USED: dict = {"resources": set(), "package": False}
+
+
+def used() -> dict:
+    """What this process has read of the data package: the resources it loaded, and whether it
+    read the package as a whole (its resource list or descriptor). The build records this after
+    a page runs, so the page is executed again only when what it read changes."""
+    return {
+        "resources": sorted(_USED["resources"]),
+        "package": _USED["package"],
+        "directory": str(data_dir()),
+    }
+
+
+def _read_descriptor(directory: Path | None = None) -> dict:
     path = (directory or data_dir()) / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -59,14 +72,22 @@ def package_descriptor(directory: Path | None = None) -> dict:
         ) from None
 
 
+def package_descriptor(directory: Path | None = None) -> dict:
+    """The parsed ``datapackage.json``; a :class:`DataError` if it is missing or not JSON."""
+    _USED["package"] = True
+    return _read_descriptor(directory)
+
+
 def resource_names(directory: Path | None = None) -> list[str]:
     """Names of every resource in the data package, in descriptor order."""
-    return [r["name"] for r in package_descriptor(directory).get("resources", [])]
+    _USED["package"] = True
+    return [r["name"] for r in _read_descriptor(directory).get("resources", [])]
 
 
 def resource(name: str, directory: Path | None = None) -> dict:
     """The descriptor of resource ``name``; a :class:`DataError` listing the known names if absent."""
-    resources = package_descriptor(directory).get("resources", [])
+    _USED["resources"].add(name)
+    resources = _read_descriptor(directory).get("resources", [])
     for res in resources:
         if res.get("name") == name:
             return res

@@ -5,10 +5,12 @@
 1. **Validate** ``data/datapackage.json`` and every CSV (:func:`helpers.book.data.validate_package`);
    a bad table stops the build naming file, line and column. Skipped while ``data/``, the
    helpers, the lock and the seed names hash as they did at the last pass.
-2. **Execute** every notebook page listed in ``_toc.yml``: jupytext turns the MyST source into
-   a notebook, papermill runs it (in parallel, ``--jobs``) into ``_build/executed/``. A page is
-   skipped when the hash of its inputs (its own text, ``src/helpers``, ``data/``, the lock file
-   and its parameters) equals the hash recorded at its last successful run. A failing page is
+2. **Execute** every notebook page listed in ``_toc.yml`` whose inputs changed: jupytext turns
+   the MyST source into a notebook, papermill runs it (in parallel, ``--jobs``) into
+   ``_build/executed/``. What a page used is recorded when it runs (its code, the project
+   modules it imported, the data resources it loaded, the lock; :mod:`helpers.build.inputs`),
+   and it is executed again only when one of those changed; when only its prose changed it is
+   rendered with its stored outputs, and when nothing changed it is skipped. A failing page is
    reported with its file, cell number, first line of code and the error; its partial notebook
    is kept in ``_build/failed/`` and nothing is published.
 3. **Stage** the site source in ``_build/source/`` (configuration, executed notebooks, plain
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as futures
+import copy
 import functools
 import hashlib
 import json
@@ -74,8 +77,9 @@ class Page:
         return EXECUTED / f"{self.docname}.ipynb"
 
     @property
-    def stamp(self) -> Path:
-        return EXECUTED / f"{self.docname}.inputs.sha256"
+    def record(self) -> Path:
+        """What the page used at its last run (:mod:`helpers.build.inputs`)."""
+        return EXECUTED / f"{self.docname}.inputs.json"
 
 
 def _toc_docnames(toc: dict) -> list[str]:
@@ -129,19 +133,24 @@ def _files_under(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def shared_inputs(root: Path = ROOT) -> list[Path]:
-    """Files every chapter depends on: the helper package, the data package, the lock file."""
+    """What the ledger CSV and the data validation depend on: the modules pages may import (not
+    the build tools), the data package, the lock file. Each page's own inputs are recorded when
+    it runs (:mod:`helpers.build.inputs`)."""
+    from . import inputs
+
     return (
-        _files_under(root / "src" / "helpers", (".py",))
+        inputs.book_sources(root)
         + _files_under(root / "data", (".csv", ".json"))
         + [root / "requirements.lock"]
     )
 
 
-def inputs_hash(page: Page, shared: list[Path], root: Path = ROOT) -> str:
-    """SHA-256 over the page's text, the shared inputs (path and bytes) and its parameters."""
-    h = hashlib.sha256(files_digest([page.path, *shared], root).encode())
-    h.update(json.dumps(page.parameters, sort_keys=True).encode())
-    return h.hexdigest()
+def source_digest(paths: list[Path], root: Path = ROOT) -> str:
+    """Like :func:`files_digest`, but Python modules count by their code (comments, layout and
+    docstrings do not): :func:`helpers.build.inputs.source_fingerprint`."""
+    from . import inputs
+
+    return inputs.source_fingerprint(paths, root)
 
 
 def files_digest(paths: list[Path], root: Path = ROOT) -> str:
@@ -187,12 +196,16 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from . import inputs
+
     os.environ["PATH"] = _environment()["PATH"]
     os.environ["BOOK_BUILD"] = "1"
     output.parent.mkdir(parents=True, exist_ok=True)
     work = output.with_suffix(".input.ipynb")
-    notebook = jupytext.read(source)
-    jupytext.write(notebook, work)
+    text = source.read_text(encoding="utf-8")
+    before = inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
+    notebook = jupytext.reads(text, fmt="md:myst")
+    jupytext.write(inputs.add_recorder(copy.deepcopy(notebook), ROOT), work)
     started = time.time()
     try:
         papermill.execute_notebook(
@@ -208,8 +221,10 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
             kernel_manager_class=ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
-        FAILED.mkdir(parents=True, exist_ok=True)
-        kept = FAILED / output.name
+        # a run outside the build folder (a test, a scenario) keeps its partial notebook beside its output
+        failed = FAILED if output.is_relative_to(BUILD) else output.parent / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        kept = failed / output.name
         if output.exists():
             shutil.move(str(output), kept)
         code_cells = [c for c in notebook.cells if c.cell_type == "code"]
@@ -223,12 +238,20 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
         ) from None
     finally:
         work.unlink(missing_ok=True)
-    _finish_notebook(output)
+    used = _finish_notebook(output)
+    executed = nbformat_read(output)
     return {
         "page": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
         "seconds": round(time.time() - started, 2),
         "parameters": parameters or {},
+        "inputs": inputs.make_record(text, notebook, parameters or {}, used or {}, executed, ROOT, before),
     }
+
+
+def nbformat_read(path: Path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
 
 
 @functools.cache
@@ -256,16 +279,21 @@ def ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
-def _finish_notebook(path: Path) -> None:
-    """Hide papermill's injected-parameters cell from readers (tag it ``remove-cell``)."""
+def _finish_notebook(path: Path) -> dict | None:
+    """Hide papermill's injected-parameters cell from readers (tag it ``remove-cell``); take out
+    the recorder cell and return what it reported (:func:`helpers.build.inputs.take_record`)."""
     import nbformat
 
+    from . import inputs
+
     nb = nbformat.read(path, as_version=4)
+    used = inputs.take_record(nb)
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
     nbformat.write(nb, path)
+    return used
 
 
 def _execute_job(page_source: str, output: str, parameters: dict) -> dict:
@@ -277,34 +305,42 @@ def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -
 
     All pages run (in parallel) even if one fails; failures are then raised together.
     """
-    todo, skipped = [], []
-    shared = shared_inputs()
+    from . import inputs
+
+    todo, skipped, rendered = [], [], []
     for page in pages():
         if not page.notebook or (only and page.docname not in only and Path(page.docname).name not in only):
             continue
-        digest = inputs_hash(page, shared)
-        if not force and page.executed.exists() and page.stamp.exists() and page.stamp.read_text() == digest:
-            skipped.append(page.docname)
+        decision = inputs.decide(page.path, page.parameters, page.record, page.executed, ROOT)
+        if force or decision.action == "execute":
+            todo.append((page, "forced" if force else decision.reason))
+        elif decision.action == "render":
+            inputs.render(page.path, page.executed, page.record)
+            rendered.append(page.docname)
         else:
-            todo.append((page, digest))
+            skipped.append(page.docname)
+    if rendered:
+        print(f"only the text changed, rendered with stored outputs: {', '.join(rendered)}", flush=True)
     ran, errors, records = [], [], []
     if todo:
         print(f"executing {len(todo)} page(s): {', '.join(p.docname for p, _ in todo)}", flush=True)
+        for page, reason in todo:
+            print(f"  {page.docname}: {reason}", flush=True)
         with futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             pending = {
-                pool.submit(_execute_job, str(page.path), str(page.executed), page.parameters): (page, digest)
-                for page, digest in todo
+                pool.submit(_execute_job, str(page.path), str(page.executed), page.parameters): page
+                for page, _ in todo
             }
             for fut in futures.as_completed(pending):
-                page, digest = pending[fut]
+                page = pending[fut]
                 try:
                     record = fut.result()
                 except BuildError as exc:
-                    page.stamp.unlink(missing_ok=True)
+                    page.record.unlink(missing_ok=True)
                     page.executed.unlink(missing_ok=True)
                     errors.append(str(exc))
                     continue
-                page.stamp.write_text(digest)
+                inputs.write_record(page.record, record.pop("inputs"))
                 ran.append(page.docname)
                 records.append(record)
                 print(f"  executed {page.docname} in {record['seconds']:.1f}s", flush=True)
@@ -313,7 +349,7 @@ def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -
     _update_execution_log(records)
     if errors:
         raise BuildError("execution failed:\n" + "\n".join(errors))
-    return {"ran": sorted(ran), "skipped": skipped}
+    return {"ran": sorted(ran), "rendered": rendered, "skipped": skipped}
 
 
 def _update_execution_log(records: list[dict]) -> None:
@@ -375,13 +411,13 @@ def stage() -> Path:
 
 def _ledger_csv() -> bytes:
     """The whole book's reproduction ledger as CSV, recomputed only when the shared inputs change."""
-    from helpers.book import ledger
-
-    digest = files_digest(shared_inputs())
+    digest = source_digest(shared_inputs())
     cache = BUILD / "cache" / "ledger.csv"
     stamp = BUILD / "cache" / "ledger.sha256"
     if cache.exists() and _stamp_matches(stamp, digest):
         return cache.read_bytes()
+    from helpers.book import ledger
+
     content = ledger.collect().to_csv(index=False, float_format="%.10g").encode()
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(content)
@@ -484,7 +520,7 @@ def validate(force: bool = False) -> None:
     """
     from helpers.book import data
 
-    digest = files_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
+    digest = source_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
     stamp = BUILD / "validated.sha256"
     if not force and _stamp_matches(stamp, digest):
         print("data package unchanged since it last passed validation", flush=True)
