@@ -162,7 +162,7 @@ def page_sizes() -> list[dict]:
                 finished = []
                 page.on("requestfinished", lambda r, seen=finished: seen.append(r))
                 page.goto(base + rel, wait_until="load")
-                page.wait_for_load_state("networkidle")
+                page.wait_for_load_state("networkidle", timeout=120_000)
                 sizes = {urlparse(r.url).path.lstrip("/"): r.sizes()["responseBodySize"] for r in finished}
                 context.close()
                 rows.append(

@@ -5,7 +5,9 @@ On a scratch copy of the project with four small pages:
 * ``a`` imports ``helpers.chapters.alpha`` (which imports ``gamma``) and loads one table;
 * ``b`` imports ``helpers.chapters.beta``, loads another table, and prints a docstring;
 * ``c`` reads the data package as a whole (the resource list), as the catalogue does;
-* ``d`` imports only ``helpers.book.units``.
+* ``d`` imports only ``helpers.book.units``;
+* ``e`` calls ``helpers.chapters.delta``, which warns: its output quotes the module's path and a
+  line number.
 
 Every page prints ``time.time_ns()``, so a stored output that was not recomputed is told apart
 from a fresh one: a page "ran" only if its stamp changed. One cold execution is shared; each test
@@ -58,6 +60,10 @@ MODULES = {
         'def value():\n    """Twice gamma\'s base."""\n    return 2 * gamma.BASE  # the answer\n'
     ),
     "beta.py": '"""Beta."""\n\n\ndef value():\n    """Beta\'s value is seven."""\n    return 7\n',
+    "delta.py": (
+        '"""Delta warns."""\n\nimport warnings\n\n\ndef value():\n'
+        '    warnings.warn("careful", stacklevel=1)\n    return 1\n'
+    ),
 }
 
 
@@ -86,6 +92,7 @@ def _pages(first: str, second: str) -> dict[str, str]:
             "from helpers.book import data\nprint('C', len(data.resource_names()))",
         ),
         "d": page("Page D", "Units only.", "from helpers.book import units\nprint('D', len(units.UNITS))"),
+        "e": page("Page E", "A warning.", "from helpers.chapters import delta\nprint('E', delta.value())"),
     }
 
 
@@ -116,11 +123,11 @@ def executed_once(tmp_path_factory):
     for name, text in _pages(*_tables()).items():
         (project / "chapters" / f"{name}.md").write_text(text)
     (project / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/a\nchapters:\n" + "".join(f"  - file: chapters/{n}\n" for n in "bcd")
+        "format: jb-book\nroot: chapters/a\nchapters:\n" + "".join(f"  - file: chapters/{n}\n" for n in "bcde")
     )
     result = run_build(project, "execute")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "executing 4 page(s)" in result.stdout
+    assert "executing 5 page(s)" in result.stdout
     return project
 
 
@@ -134,7 +141,7 @@ def project(executed_once, tmp_path):
 def stamps(project: Path) -> dict[str, str]:
     """Each page's printed time stamp, from its executed notebook."""
     found = {}
-    for name in "abcd":
+    for name in "abcde":
         text = (project / "_build" / "executed" / "chapters" / f"{name}.ipynb").read_text()
         found[name] = re.search(r"stamp (\d+)", text).group(1)
     return found
@@ -254,7 +261,7 @@ def test_a_build_tool_change_runs_nothing(project):
 def test_a_changed_lock_runs_every_page(project):
     lock = project / "requirements.lock"
     lock.write_text(lock.read_text() + "# re-pinned\n")
-    assert rebuild(project) == (set("abcd"), set())
+    assert rebuild(project) == (set("abcde"), set())
 
 
 def test_a_removed_module_runs_its_importer_which_then_fails(project):
@@ -264,3 +271,15 @@ def test_a_removed_module_runs_its_importer_which_then_fails(project):
     assert "executing 1 page(s): chapters/b" in result.stdout
     assert "src/helpers/chapters/beta.py is gone" in result.stdout
     assert "ImportError: cannot import name 'beta'" in result.stderr
+
+
+def test_a_comment_that_moves_a_line_number_quoted_in_the_outputs_runs_the_page(project):
+    executed = project / "_build" / "executed" / "chapters" / "e.ipynb"
+    assert "delta.py:7: UserWarning: careful" in executed.read_text()
+    edit(
+        module(project, "delta"),
+        '"""Delta warns."""',
+        '"""Delta warns."""\n# a comment moves every line down',
+    )
+    assert rebuild(project) == ({"e"}, set())
+    assert "delta.py:8: UserWarning: careful" in executed.read_text()

@@ -30,11 +30,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 RECORD_TAG = "book-inputs-record"
 """Tag of the hidden last cell that reports what the kernel imported and loaded."""
 
@@ -90,7 +92,55 @@ class _StripDocstrings(ast.NodeTransformer):
     visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _strip
 
 
-_FINGERPRINTS: dict[tuple, str] = {}
+_FINGERPRINTS: dict[str, str] = {}
+_CACHE: dict = {"file": None, "dirty": False}
+RACY_SECONDS = 2.0
+"""A fingerprint is remembered across builds only for a file last modified longer ago than this:
+an edit within the same time-stamp tick that keeps the size could otherwise go unseen."""
+
+
+def remember_in(folder: Path) -> None:
+    """Keep fingerprints across builds in ``folder/fingerprints.json``, keyed by path, size and
+    modification time (saved when the process ends). Without it they last one process."""
+    import atexit
+
+    path = folder / "fingerprints.json"
+    if _CACHE["file"] == path:
+        return
+    try:
+        _FINGERPRINTS.update(json.loads(path.read_text(encoding="utf-8")))
+    except (FileNotFoundError, json.JSONDecodeError):
+        pass
+    if _CACHE["file"] is None:
+        atexit.register(_save_remembered)
+    _CACHE["file"] = path
+
+
+def _save_remembered() -> None:
+    if _CACHE["file"] is None or not _CACHE["dirty"]:
+        return
+    try:
+        _CACHE["file"].parent.mkdir(parents=True, exist_ok=True)
+        tmp = _CACHE["file"].with_name(f"fingerprints.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_FINGERPRINTS, sort_keys=True), encoding="utf-8")
+        tmp.replace(_CACHE["file"])
+    except OSError:
+        pass  # a cache only
+
+
+def _remembered(path: Path, kind: str, compute) -> str:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    key = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{kind}"
+    value = _FINGERPRINTS.get(key)
+    if value is None:
+        value = compute()
+        if time.time() - stat.st_mtime > RACY_SECONDS:
+            _FINGERPRINTS[key] = value
+            _CACHE["dirty"] = True
+    return value
 
 
 def module_fingerprint(path: Path, keep_docstrings: bool = False) -> str:
@@ -98,16 +148,9 @@ def module_fingerprint(path: Path, keep_docstrings: bool = False) -> str:
     count only with ``keep_docstrings`` (or when the module reads ``__doc__`` itself).
 
     A file that does not parse is fingerprinted by its bytes; a missing file is ``"missing"``.
-    (Remembered for the life of the process while the file's size and time stamp hold.)
     """
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return "missing"
-    key = (str(path), stat.st_mtime_ns, stat.st_size, keep_docstrings)
-    if key not in _FINGERPRINTS:
-        _FINGERPRINTS[key] = _module_fingerprint(path, keep_docstrings)
-    return _FINGERPRINTS[key]
+    kind = "module+doc" if keep_docstrings else "module"
+    return _remembered(path, kind, lambda: _module_fingerprint(path, keep_docstrings))
 
 
 def _module_fingerprint(path: Path, keep_docstrings: bool) -> str:
@@ -126,18 +169,32 @@ def _module_fingerprint(path: Path, keep_docstrings: bool) -> str:
     return "ast:" + sha256(ast.dump(tree, annotate_fields=False, include_attributes=False))
 
 
+def _fingerprint(path: Path, mode: str) -> str:
+    """A module by its ``code`` (syntax tree, no docstrings), its code and ``docstrings``, or its
+    ``bytes``."""
+    if mode == "bytes":
+        value = file_fingerprint(path)
+        return value if value == "missing" else "bytes:" + value
+    return module_fingerprint(path, keep_docstrings=mode == "docstrings")
+
+
 def file_fingerprint(path: Path) -> str:
     """SHA-256 of a file's bytes, or ``"missing"``."""
-    try:
-        return sha256(path.read_bytes())
-    except FileNotFoundError:
-        return "missing"
+
+    def compute() -> str:
+        try:
+            return sha256(path.read_bytes())
+        except FileNotFoundError:
+            return "missing"
+
+    return _remembered(path, "bytes", compute)
 
 
 def source_fingerprint(paths: list[Path], root: Path) -> str:
     """One digest over files by meaning: Python modules by :func:`module_fingerprint`, other files
     by bytes; with each path relative to ``root``. Used for steps that depend on a whole tree
     (data validation, the ledger CSV): a comment in a helper changes nothing."""
+    remember_in(root / "_build" / "cache")
     h = hashlib.sha256()
     for path in paths:
         rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
@@ -277,13 +334,15 @@ def make_record(
     modules = {}
     for path in sorted(set(used.get("modules", {}).values())):
         file = Path(path)
-        exact = whole or str(file) in outputs or _rel(file, root) in outputs
         rel = _rel(file, root)
-        if exact:
-            fingerprint = module_fingerprint(file, keep_docstrings=True)
+        if str(file) in outputs or rel in outputs:
+            mode = "bytes"  # the outputs quote its line numbers: every byte counts
+        elif whole:
+            mode = "docstrings"  # the page reads docstrings
         else:
-            fingerprint = before["modules"].get(rel) or module_fingerprint(file)
-        modules[rel] = {"exact": bool(exact), "fingerprint": fingerprint}
+            mode = "code"
+        fingerprint = (before["modules"].get(rel) if mode == "code" else None) or _fingerprint(file, mode)
+        modules[rel] = {"mode": mode, "fingerprint": fingerprint}
     descriptor = _descriptor(data_dir)
     resources = {}
     for name in sorted(data_used.get("resources", [])):
@@ -314,6 +373,7 @@ def decide(source: Path, parameters: dict, record_path: Path, executed: Path, ro
     import jupytext
 
     root = root.resolve()
+    remember_in(root / "_build" / "cache")
     record = read_record(record_path)
     if record is None or not executed.exists():
         return Decision("execute", "no record of an earlier run")
@@ -324,7 +384,7 @@ def decide(source: Path, parameters: dict, record_path: Path, executed: Path, ro
     if record["environment"] != _environment(root):
         return Decision("execute", "requirements.lock or Python changed")
     for rel, module in record["modules"].items():
-        now = module_fingerprint(_abs(rel, root), keep_docstrings=module["exact"])
+        now = _fingerprint(_abs(rel, root), module["mode"])
         if now != module["fingerprint"]:
             return Decision("execute", f"{rel} changed" if now != "missing" else f"{rel} is gone")
     descriptor = _descriptor(data_dir) if record["resources"] else {}
@@ -384,20 +444,25 @@ def write_record(path: Path, record: dict) -> None:
     tmp.replace(path)
 
 
-def render(source: Path, executed: Path, record_path: Path) -> None:
+def render(source: Path, executed: Path, record_path: Path) -> bool:
     """Rewrite the executed notebook with the page's new text and its stored outputs; update the
-    record's text digest. Only for a :func:`decide` that said ``render``."""
+    record's text digest. Only for a :func:`decide` that said ``render``; False (nothing
+    written) when the stored notebook's code does not match the page's, which must then run."""
     import jupytext
     import nbformat
 
     text = source.read_text(encoding="utf-8")
-    merged = merge_text(jupytext.reads(text, fmt="md:myst"), nbformat.read(executed, as_version=4))
+    try:
+        merged = merge_text(jupytext.reads(text, fmt="md:myst"), nbformat.read(executed, as_version=4))
+    except ValueError:
+        return False
     tmp = executed.with_name(executed.name + ".tmp")
     nbformat.write(merged, tmp)
     record = read_record(record_path)
     record["text"] = sha256(text)
     tmp.replace(executed)
     write_record(record_path, record)
+    return True
 
 
 def book_sources(root: Path) -> list[Path]:

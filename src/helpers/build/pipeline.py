@@ -314,9 +314,10 @@ def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -
         decision = inputs.decide(page.path, page.parameters, page.record, page.executed, ROOT)
         if force or decision.action == "execute":
             todo.append((page, "forced" if force else decision.reason))
-        elif decision.action == "render":
-            inputs.render(page.path, page.executed, page.record)
+        elif decision.action == "render" and inputs.render(page.path, page.executed, page.record):
             rendered.append(page.docname)
+        elif decision.action == "render":
+            todo.append((page, "its stored notebook does not match its code"))
         else:
             skipped.append(page.docname)
     if rendered:
