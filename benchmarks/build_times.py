@@ -143,6 +143,7 @@ def page_sizes() -> list[dict]:
     Everything the browser fetches counts (HTML, scripts, stylesheets, web fonts, the search
     index), except the site-wide vega bundle, reported once for the site.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from helpers.build import preview
@@ -162,7 +163,12 @@ def page_sizes() -> list[dict]:
                 finished = []
                 page.on("requestfinished", lambda r, seen=finished: seen.append(r))
                 page.goto(base + rel, wait_until="load")
-                page.wait_for_load_state("networkidle", timeout=120_000)
+                try:
+                    page.wait_for_load_state("networkidle", timeout=60_000)
+                except PlaywrightTimeout:  # counted as far as it got, and said so
+                    print(
+                        f"  {rel}: no network idle within 60 s; sizes are what it fetched by then", flush=True
+                    )
                 sizes = {urlparse(r.url).path.lstrip("/"): r.sizes()["responseBodySize"] for r in finished}
                 context.close()
                 rows.append(

@@ -123,7 +123,8 @@ def executed_once(tmp_path_factory):
     for name, text in _pages(*_tables()).items():
         (project / "chapters" / f"{name}.md").write_text(text)
     (project / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/a\nchapters:\n" + "".join(f"  - file: chapters/{n}\n" for n in "bcde")
+        "format: jb-book\nroot: chapters/a\nchapters:\n"
+        + "".join(f"  - file: chapters/{n}\n" for n in "bcde")
     )
     result = run_build(project, "execute")
     assert result.returncode == 0, result.stdout + result.stderr
