@@ -108,3 +108,88 @@ def test_every_resource_cites_its_seeds():
             assert (data.PROJECT_ROOT / src["path"]).is_file(), f"{res['name']}: {src['path']}"
         frame = pd.read_csv(data.PROJECT_ROOT / "data" / res["path"])
         assert set(frame["source"]) <= {s["title"] for s in res["sources"]}, res["name"]
+
+
+# ------------------------------------------------------------------ clear errors (issue 14)
+
+
+def test_missing_column_is_one_error_on_the_header_line(toy_package):
+    """A dropped column is named once, on line 1, not as follow-on errors blaming later columns."""
+    broken = "\n".join(
+        ",".join(c for i, c in enumerate(line.split(",")) if i != 2) for line in GOOD_CSV.splitlines()
+    )
+    path = toy_package(broken + "\n")
+    with pytest.raises(data.DataError) as err:
+        data.load("toy_disposals")
+    problems = str(err.value).splitlines()[1:]
+    assert len(problems) == 1, problems
+    assert f"{path}, line 1: column 'unit' is missing" in problems[0]
+    assert "source" not in problems[0].split("missing")[0]
+
+
+def test_unexpected_column_is_named_with_its_position(toy_package):
+    lines = GOOD_CSV.splitlines()
+    extra = "\n".join([lines[0] + ",extra"] + [ln + ",x" for ln in lines[1:]]) + "\n"
+    path = toy_package(extra)
+    with pytest.raises(data.DataError, match=rf"{path}, line 1, column 7: unexpected column 'extra'"):
+        data.load("toy_disposals")
+
+
+def test_error_after_a_multi_line_quoted_field_names_the_editor_line(toy_package):
+    """A quoted field spanning two lines moves every later row one line down: the message follows."""
+    csv_text = (
+        "year,value,unit,source,locator,quote\n"
+        '2022,2.1,CNY_trn,000_53446e2d23b336c6.txt,para 2,"first line\nsecond line"\n'
+        "2023,2.9,CNY_trn,000_53446e2d23b336c6.txt,para 2,\n"
+        "2024,3.8trn,CNY_trn,000_53446e2d23b336c6.txt,para 2,\n"
+    )
+    path = toy_package(csv_text)
+    with pytest.raises(data.DataError) as err:
+        data.load("toy_disposals")
+    assert f"{path}, line 5, column 'value': type-error" in str(err.value)
+
+
+def test_semantic_error_after_a_multi_line_field_names_the_editor_line(toy_package):
+    csv_text = (
+        "year,value,unit,source,locator,quote\n"
+        '2022,2.1,CNY_trn,000_53446e2d23b336c6.txt,para 2,"first line\nsecond line"\n'
+        "2023,2.9,furlongs,000_53446e2d23b336c6.txt,para 2,\n"
+    )
+    toy_package(csv_text)
+    with pytest.raises(data.DataError, match=r"line 4, column 'unit': unknown unit 'furlongs'"):
+        data.load("toy_disposals")
+
+
+def _write_descriptor(tmp_path, resource):
+    (tmp_path / "data" / "datapackage.json").write_text(
+        json.dumps({"name": "toy", "resources": [resource]}, indent=2)
+    )
+
+
+def test_invalid_field_type_is_one_line_naming_line_and_column(toy_package, tmp_path):
+    res = json.loads(json.dumps(GOOD_RESOURCE))
+    res["schema"]["fields"][1]["type"] = "numbr"
+    _write_descriptor(tmp_path, res)
+    problems = data.validate_package()
+    assert len(problems) == 1, problems
+    text = (tmp_path / "data" / "datapackage.json").read_text().splitlines()
+    line = next(i for i, ln in enumerate(text, 1) if '"name": "value"' in ln)
+    column = text[line - 1].index('"name"') + 1
+    assert problems[0].startswith(f"{tmp_path / 'data' / 'datapackage.json'}, line {line}, column {column}:")
+    assert "field 'value': type 'numbr' is not one of" in problems[0]
+    assert "Traceback" not in problems[0]
+
+
+def test_resource_without_path_or_with_bad_primary_key(toy_package, tmp_path):
+    res = json.loads(json.dumps(GOOD_RESOURCE))
+    del res["path"]
+    _write_descriptor(tmp_path, res)
+    problems = data.validate_package()
+    assert len(problems) == 1 and "resource 'toy_disposals' has no 'path'" in problems[0], problems
+    assert ", line 5, column 7:" in problems[0]  # the resource's "name", as an editor counts
+
+    res = json.loads(json.dumps(GOOD_RESOURCE))
+    res["schema"]["primaryKey"] = ["nope"]
+    _write_descriptor(tmp_path, res)
+    problems = data.validate_package()
+    assert len(problems) == 1 and "primary key" in problems[0], problems
