@@ -193,3 +193,73 @@ def test_resource_without_path_or_with_bad_primary_key(toy_package, tmp_path):
     _write_descriptor(tmp_path, res)
     problems = data.validate_package()
     assert len(problems) == 1 and "primary key" in problems[0], problems
+
+
+# ------------------------------------------------------------------ units against kinds, signs
+
+KIND_CSV = (
+    "indicator,value,unit,source,locator\n"
+    "npl_balance,3.5,CNY_trn,000_53446e2d23b336c6.txt,para 2\n"
+    "npl_ratio,1.5,pct,000_53446e2d23b336c6.txt,para 2\n"
+    "npl_balance_change,-0.2,CNY_trn,000_53446e2d23b336c6.txt,para 2\n"
+)
+KIND_RESOURCE = {
+    "name": "toy_disposals",
+    "path": "toy_disposals.csv",
+    "title": "Toy indicators",
+    "schema": {
+        "fields": [
+            {"name": "indicator", "type": "string"},
+            {"name": "value", "type": "number"},
+            {
+                "name": "unit",
+                "type": "string",
+                "kindKey": ["indicator"],
+                "kinds": {
+                    "npl_balance": "money_cny",
+                    "npl_ratio": "share",
+                    "npl_balance_change": "money_cny change",
+                },
+            },
+            {"name": "source", "type": "string"},
+            {"name": "locator", "type": "string"},
+        ]
+    },
+}
+
+
+def test_kinds_accept_matching_units_and_signed_changes(toy_package):
+    toy_package(KIND_CSV, KIND_RESOURCE)
+    assert len(data.load("toy_disposals")) == 3
+
+
+def test_real_unit_of_the_wrong_kind_is_an_error(toy_package):
+    toy_package(KIND_CSV.replace("npl_balance,3.5,CNY_trn", "npl_balance,3.5,pct"), KIND_RESOURCE)
+    with pytest.raises(
+        data.DataError,
+        match=r"line 2, column 'unit': 'pct' measures share, but 'npl_balance' is declared money_cny",
+    ):
+        data.load("toy_disposals")
+
+
+def test_negative_level_is_an_error(toy_package):
+    toy_package(KIND_CSV.replace("npl_balance,3.5", "npl_balance,-3.5"), KIND_RESOURCE)
+    with pytest.raises(
+        data.DataError, match=r"line 2, column 'value': -3.5 is negative, but 'npl_balance' is a level"
+    ):
+        data.load("toy_disposals")
+
+
+def test_undeclared_indicator_is_an_error(toy_package):
+    toy_package(KIND_CSV + "npl_new,1,pct,000_53446e2d23b336c6.txt,para 3\n", KIND_RESOURCE)
+    with pytest.raises(data.DataError, match=r"line 5, column 'indicator': 'npl_new' has no declared kind"):
+        data.load("toy_disposals")
+
+
+def test_every_indicator_table_declares_kinds():
+    """Each real table with an indicator and a unit column declares every indicator's kind."""
+    pkg = data.package_descriptor(data.PROJECT_ROOT / "data")
+    for res in pkg["resources"]:
+        fields = {f["name"]: f for f in res["schema"]["fields"]}
+        if "indicator" in fields and "unit" in fields:
+            assert fields["unit"].get("kinds"), f"{res['name']}: no kinds on its unit field"

@@ -286,6 +286,7 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
                     f"{path}, line {line(i)}, column 'unit': unknown unit {code!r}"
                     f" (known: {', '.join(sorted(units.UNITS))})"
                 )
+    problems += _kind_problems(descriptor, frame, path, line)
     if "source" in frame.columns:
         seeds = {p.name for p in seeds_dir().glob("*.txt")}
         for i, src in frame["source"].items():
@@ -295,6 +296,55 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
         for i, loc in frame["locator"].items():
             if pd.isna(loc) or not str(loc).strip():
                 problems.append(f"{path}, line {line(i)}, column 'locator': empty; say where in the source")
+    return problems
+
+
+def _kind_problems(descriptor: dict, frame: pd.DataFrame, path: Path, line) -> list[str]:
+    """Each row's unit against its indicator's declared kind, and the sign a kind allows.
+
+    A table with an ``indicator`` column declares on its ``unit`` field ``kindKey`` (the
+    columns naming an indicator, e.g. ``["indicator", "measure"]``) and ``kinds``: for each
+    indicator, the dimension of its unit (``money_cny``, ``share``, ``area`` … as in
+    :data:`helpers.book.units.UNITS`), followed by `` change`` when its values may be
+    negative. A real unit of the wrong dimension (``pct`` on an amount), an indicator with no
+    declared kind, or a negative level is an error naming line and column.
+    """
+    spec = next((f for f in descriptor.get("schema", {}).get("fields", []) if f.get("name") == "unit"), {})
+    kinds, key = spec.get("kinds"), spec.get("kindKey")
+    if not kinds or not key or "unit" not in frame.columns:
+        return []
+    known = {u.dimension for u in units.UNITS.values()}
+    problems = [
+        f"{path}: datapackage.json declares {name!r} as {kind!r}; the kind is one of {', '.join(sorted(known))}"
+        " (optionally followed by ' change')"
+        for name, kind in kinds.items()
+        if kind.partition(" ")[0] not in known or kind.partition(" ")[2] not in ("", "change")
+    ]
+    values = [c for c in ("value", "value_low", "value_high") if c in frame.columns]
+    for i, row in frame.iterrows():
+        name = "/".join(str(row[c]) for c in key)
+        kind = kinds.get(name)
+        if kind is None:
+            problems.append(
+                f"{path}, line {line(i)}, column {key[0]!r}: {name!r} has no declared kind; add it to "
+                f"'kinds' of the 'unit' field in datapackage.json (e.g. \"{name}\": \"money_cny\")"
+            )
+            continue
+        dimension, _, change = kind.partition(" ")
+        code = row["unit"]
+        if code in units.UNITS and units.UNITS[code].dimension != dimension:
+            problems.append(
+                f"{path}, line {line(i)}, column 'unit': {code!r} measures {units.UNITS[code].dimension}, "
+                f"but {name!r} is declared {dimension} in datapackage.json"
+            )
+        if change != "change":
+            for col in values:
+                v = row[col]
+                if v is not None and pd.notna(v) and v < 0:
+                    problems.append(
+                        f"{path}, line {line(i)}, column {col!r}: {v!r} is negative, but {name!r} is a level "
+                        f'({dimension}); declare it "{dimension} change" if it can fall below zero'
+                    )
     return problems
 
 

@@ -312,6 +312,10 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     started = time.time()
     page = _rel(source)
     kept_name = f"{Path(page).stem}.ipynb"
+    own_folder = None
+    if not os.environ.get("BOOK_KERNEL_DIR"):  # called in process (tests): a folder for this page only
+        own_folder = tempfile.mkdtemp(prefix=f"book-kernels-{os.getpid()}-")
+        os.environ["BOOK_KERNEL_DIR"] = own_folder
     try:
         papermill.execute_notebook(
             str(work),
@@ -340,11 +344,12 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
         kept = _keep_partial(partial, kept_name)
         where = "a code cell"
         if partial_nb is not None:
+            # the cell that timed out is the last one papermill started
             running = [
                 i
                 for i, c in enumerate(partial_nb.cells)
-                if c.get("metadata", {}).get("papermill", {}).get("status") == "running"
-            ]
+                if c.get("metadata", {}).get("papermill", {}).get("start_time")
+            ][-1:]
             if running:
                 number, total = _code_cell_label(partial_nb, running[0], bool(parameters))
                 where = f"code cell {number} of {total} (`{_first_code_line(partial_nb.cells[running[0]].source)}`)"
@@ -360,6 +365,9 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
         ) from None
     finally:
         work.unlink(missing_ok=True)
+        if own_folder:
+            os.environ.pop("BOOK_KERNEL_DIR", None)
+            shutil.rmtree(own_folder, ignore_errors=True)
     nb = nbformat.read(partial, as_version=4)
     _finish_notebook(nb)
     problems, notes = [], []
@@ -612,6 +620,8 @@ def _execute(jobs, force, only) -> dict:
         finally:
             _remove_worker_leftovers()
             _update_execution_log(records)
+    else:
+        _update_execution_log([])
     if skipped:
         print(f"unchanged, not executed again: {', '.join(skipped)}", flush=True)
     if errors:
