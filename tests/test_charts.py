@@ -55,6 +55,16 @@ def test_script_cannot_be_closed_by_spec_text():
     assert html.count("</script>") == 1
 
 
+def test_data_text_cannot_open_a_comment_or_end_the_script():
+    """`<!--` in a chart's data would put the browser's parser in a state that hides the page."""
+    spec = {"description": "x", "data": {"values": [{"note": "<!-- <script>alert(1)</script> & more"}]}}
+    html = charts.chart_html(spec)
+    script = html.split("<script>", 1)[1]
+    assert "<!--" not in script and "<script" not in script and script.count("</script>") == 1
+    embedded = re.search(r"vegaEmbed\(el, (\{.*\}), \{", script).group(1)
+    assert json.loads(embedded)["data"]["values"][0]["note"] == "<!-- <script>alert(1)</script> & more"
+
+
 def test_theme_is_enabled():
     assert alt.theme.active == "book"
     assert charts.book_theme()["config"]["range"]["category"] == charts.PALETTE

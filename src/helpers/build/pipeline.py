@@ -373,7 +373,8 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     problems, notes = [], []
     for index, text, allowed in cell_warnings(nb):
         number, total = _code_cell_label(nb, index, bool(parameters))
-        first = text.splitlines()[-1][:200]
+        lines = text.splitlines()
+        first = next((ln for ln in lines if "Warning" in ln), lines[0]).strip()[:200]
         label = f"code cell {number} of {total} (`{_first_code_line(nb.cells[index].source)}`)"
         if allowed:
             notes.append(
