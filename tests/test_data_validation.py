@@ -263,3 +263,22 @@ def test_every_indicator_table_declares_kinds():
         fields = {f["name"]: f for f in res["schema"]["fields"]}
         if "indicator" in fields and "unit" in fields:
             assert fields["unit"].get("kinds"), f"{res['name']}: no kinds on its unit field"
+
+
+def test_text_full_of_pipes_does_not_change_the_delimiter(toy_package):
+    """Frictionless sniffs the dialect by default: notes with `|` and `"` made `|` the delimiter."""
+    import csv
+    import io
+
+    res = data.resource("retail_mortgage_ltv", data.PROJECT_ROOT / "data")
+    rows = list(
+        csv.reader(io.StringIO((data.PROJECT_ROOT / "data" / res["path"]).read_text(encoding="utf-8")))
+    )
+    note = rows[0].index("note")
+    text = ' <img src="x"> {ref}`x` *y* | [z](javascript:1) </script>'
+    for row in rows[1:]:
+        row[note] += text
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    toy_package(buf.getvalue(), dict(res, name="toy_disposals", path="toy_disposals.csv"))
+    assert all(n.endswith(text) for n in data.load("toy_disposals")["note"])

@@ -2,7 +2,7 @@
 
 On a scratch copy of the whole book, a string built to run script and hide content is put into
 every title and description of ``datapackage.json`` (tables and columns: the data catalogue
-shows them as Markdown) and into every ``note`` and ``quote`` cell of every CSV (the errata,
+shows them as Markdown) and into every ``note`` cell of every CSV (the errata,
 the tables and the charts' data carry them, the latter inside a ``<script>``). The book is
 built, then every page is opened in headless Chromium:
 
@@ -44,7 +44,7 @@ COPIED = ("src", "data", "seeds", "chapters", "back", "_static", "templates")
 
 def _poison_csv(path: Path) -> int:
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    targets = [i for i, name in enumerate(rows[0]) if name in ("note", "quote")]
+    targets = [i for i, name in enumerate(rows[0]) if name == "note"]  # quotes are capped at 80 characters
     for row in rows[1:]:
         for i in targets:
             row[i] = (row[i] + " " if row[i] else "") + HOSTILE

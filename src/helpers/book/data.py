@@ -235,11 +235,14 @@ def _schema_problems(descriptor: dict, base: Path) -> list[str]:
     path = base / descriptor["path"]
     if not path.is_file():
         return [f"{path}: file listed in datapackage.json does not exist"]
+    from frictionless.formats import CsvControl
+
     header = _header_problems(descriptor, path)
     if header:
         return header
     try:
-        res = frictionless.Resource(descriptor, basepath=str(base))
+        # The dialect is fixed, not sniffed: a note full of `|` must not make `|` the delimiter.
+        res = frictionless.Resource(descriptor, basepath=str(base), control=CsvControl(delimiter=","))
     except frictionless.FrictionlessException:
         return descriptor_problems(base) or [
             f"{base / 'datapackage.json'}: resource {descriptor.get('name')!r} is not valid"
