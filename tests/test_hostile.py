@@ -128,7 +128,10 @@ def test_hostile_text_reaches_chart_data(hostile_site):
 
 def test_nothing_runs_and_nothing_is_hidden(hostile_site, served, browser):
     pages = sorted(
-        str(p.relative_to(hostile_site)) for p in hostile_site.rglob("*.html") if "_static" not in p.parts
+        str(p.relative_to(hostile_site))
+        for p in hostile_site.rglob("*.html")
+        # index.html only redirects to the first chapter, which is visited on its own
+        if "_static" not in p.parts and 'http-equiv="refresh"' not in p.read_text()[:300].lower()
     )
     problems = []
     for path in pages:
