@@ -11,11 +11,12 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast site run chromium lock chapter preview lab benchmark clean help
+.PHONY: book test test-fast publish site run chromium lock chapter preview lab benchmark clean help
 
 help:
 	@echo "make book        build the site into _build/html (executes changed chapters only)"
 	@echo "make test        build, then run every test: helpers, data, nbval, scenarios, browser"
+	@echo "make publish     build, run every test on the site, and only then copy it to publish/"
 	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
 	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
 	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
@@ -51,6 +52,11 @@ chromium:
 test: book chromium
 	$(PY) -m pytest tests _build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
+# The publish gate: the same checks as `make test`, on the site as built, holding the build lock;
+# only a site that passed them all is copied (atomically) to publish/ with a manifest.json.
+publish: book chromium
+	$(PY) -m helpers.build.publish
+
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not browser and not notebook and not build" -p no:cacheprovider
 
@@ -80,4 +86,4 @@ lock:
 	 else $(MAKE) --no-print-directory $(STAMP) && $(PY) -m uv $(LOCK_ARGS); fi
 
 clean:
-	rm -rf _build
+	rm -rf _build publish

@@ -102,3 +102,14 @@ def test_ledger_html_filters_name_the_right_columns_and_escape_text():
         index = int(re.search(rf"{column.title()} <select data-filter-column=\"(\d+)\"", html_text).group(1))
         assert headers[index] == column
     assert "<script>alert" not in html_text and "&lt;script&gt;" in html_text
+
+
+def test_catalogue_text_is_escaped_markdown(monkeypatch):
+    """Titles and descriptions from datapackage.json are text: no HTML, no roles, no table breaks."""
+    pkg = data.package_descriptor()
+    hostile = "<script>alert(1)</script> {ref}`x` *y* | z"
+    res = dict(pkg["resources"][0], title=hostile, description=hostile)
+    monkeypatch.setattr(data, "package_descriptor", lambda *a, **k: dict(pkg, resources=[res]))
+    text = backmatter.catalogue_markdown()
+    assert "<script>" not in text and "{ref}`" not in text and " | z" not in text
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in text

@@ -66,6 +66,16 @@ def test_charts_are_drawn_in_the_house_theme():
     assert "#4c78a8" not in {f.lower() for f in fills}
 
 
+def test_data_text_cannot_open_a_comment_or_end_the_script():
+    """`<!--` in a chart's data would put the browser's parser in a state that hides the page."""
+    spec = {"description": "x", "data": {"values": [{"note": "<!-- <script>alert(1)</script> & more"}]}}
+    html = charts.chart_html(spec)
+    script = html.split("<script>", 1)[1]
+    assert "<!--" not in script and "<script" not in script and script.count("</script>") == 1
+    embedded = re.search(r"vegaEmbed\(el, (\{.*\}), \{", script).group(1)
+    assert json.loads(embedded)["data"]["values"][0]["note"] == "<!-- <script>alert(1)</script> & more"
+
+
 def test_bundle_written_once_and_defines_globals(tmp_path):
     path = charts.write_bundle(tmp_path / "vega.js")
     text = path.read_text()

@@ -105,7 +105,15 @@ def chart_html(spec: dict) -> str:
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     element = _element_id(spec_json)
     label = html.escape(spec.get("description") or "chart", quote=True)
-    safe_spec = spec_json.replace("</", "<\\/")
+    # Data text inside a <script> must not end it or open a comment (`</script>`, `<!--`):
+    # every <, > and & (and the JavaScript line separators) become JSON \u escapes.
+    safe_spec = (
+        spec_json.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
     options = json.dumps(EMBED_OPTIONS, sort_keys=True)
     return (
         f'<div id="{element}" class="vega-chart" role="figure" aria-label="{label}"></div>\n'

@@ -66,3 +66,20 @@ def check_choice(name: str, value, options: Iterable):
     if value not in options:
         raise ParameterError(f"parameter {name!r} = {value!r} is not one of {options!r}")
     return value
+
+
+def check_whole(name: str, value, low: int, high: int) -> int:
+    """Return ``value`` as an int if it is a whole number with ``low <= value <= high``.
+
+    A fraction is an error, not cut to an integer: ``term_years = 2.5`` raises
+    :class:`ParameterError` naming the parameter (``3`` and ``3.0`` are both accepted as 3).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"parameter {name!r} must be a whole number, got {value!r}")
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or not value.is_integer()):
+        raise ParameterError(f"parameter {name!r} = {value!r} must be a whole number (no fraction)")
+    if not (low <= value <= high):
+        raise ParameterError(
+            f"parameter {name!r} = {value!r} is out of range: it must be a whole number in [{low}, {high}]"
+        )
+    return int(value)

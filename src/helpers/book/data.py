@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -99,6 +100,155 @@ def _field_names(descriptor: dict) -> list[str]:
     return [f["name"] for f in descriptor.get("schema", {}).get("fields", [])]
 
 
+def _json_position(text: str, resource: str | None, field: str | None = None) -> tuple[int, int]:
+    """Line and column (1-based, as an editor shows them) of a resource's or field's name in the JSON text."""
+    offset = 0
+    if resource is not None:
+        m = re.search(r'"name"\s*:\s*' + re.escape(json.dumps(resource)), text)
+        if m:
+            offset = m.start()
+            if field is not None:
+                f = re.compile(r'"name"\s*:\s*' + re.escape(json.dumps(field))).search(text, m.end())
+                if f:
+                    offset = f.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+SCHEMA_TYPES = (
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "year",
+    "yearmonth",
+    "duration",
+)
+
+
+def descriptor_problems(directory: Path | None = None) -> list[str]:
+    """Structural problems of ``datapackage.json``, each naming the file, line and column.
+
+    Checked before any table is read, so a broken descriptor gives one clear line per problem
+    instead of a traceback: resources a list of objects, each with ``name``, ``path`` and a
+    ``schema`` whose ``fields`` are objects with a ``name`` and a supported ``type``; then
+    whatever else the Frictionless library rejects in the resource.
+    """
+    import frictionless
+
+    path = (directory or data_dir()) / "datapackage.json"
+    pkg = package_descriptor(directory)
+    text = path.read_text(encoding="utf-8")
+    problems: list[str] = []
+
+    def at(resource=None, field=None):
+        line, column = _json_position(text, resource, field)
+        return f"{path}, line {line}, column {column}"
+
+    resources = pkg.get("resources") if isinstance(pkg, dict) else None
+    if not isinstance(resources, list):
+        return [f"{at()}: 'resources' must be a list of table descriptions"]
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            problems.append(f"{at()}: resource {i + 1} is not an object")
+            continue
+        name = res.get("name")
+        label = f"resource {name!r}" if isinstance(name, str) else f"resource {i + 1}"
+        for key in ("name", "path"):
+            if not isinstance(res.get(key), str) or not res.get(key):
+                problems.append(f"{at(name)}: {label} has no {key!r} (a string)")
+        if isinstance(name, str) and not re.fullmatch(r"[a-z0-9_]+", name):
+            problems.append(f"{at(name)}: {label}: a name is lowercase letters, digits and _ only")
+        elif isinstance(name, str) and isinstance(res.get("path"), str) and res["path"] != f"{name}.csv":
+            problems.append(f"{at(name)}: {label}: 'path' must be {name + '.csv'!r} (the name plus .csv)")
+        fields = res.get("schema", {}).get("fields") if isinstance(res.get("schema"), dict) else None
+        if not isinstance(fields, list) or not fields:
+            problems.append(f"{at(name)}: {label} has no 'schema' with a list of 'fields'")
+            continue
+        bad_field = False
+        for j, f in enumerate(fields):
+            if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+                problems.append(f"{at(name)}: {label}, field {j + 1} is not an object with a 'name'")
+                bad_field = True
+            elif not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", f["name"]):
+                problems.append(
+                    f"{at(name, f['name'])}: {label}, field {f['name']!r}: a column name is letters, digits and _ only"
+                )
+                bad_field = True
+            elif f.get("type", "string") not in SCHEMA_TYPES:
+                problems.append(
+                    f"{at(name, f['name'])}: {label}, field {f['name']!r}: type {f.get('type')!r} "
+                    f"is not one of {', '.join(SCHEMA_TYPES)}"
+                )
+                bad_field = True
+        if bad_field or any(p.startswith(at(name)) for p in problems):
+            continue
+        try:
+            frictionless.Resource(res, basepath=str(path.parent))
+        except frictionless.FrictionlessException as exc:
+            text = str(exc)
+            inner = re.search(r"\((.*)\)\s*$", text, re.S)
+            note = inner.group(1) if inner else re.sub(r"^\[[a-z-]+\]\s*", "", text)
+            problems.append(f"{at(name)}: {label}: {note}")
+    return problems
+
+
+def _header_problems(descriptor: dict, path: Path) -> list[str]:
+    """The CSV header against the schema's field names: one line per missing, unexpected or moved column.
+
+    Checked first, because a missing column shifts every later one and the cell-level check
+    would blame the wrong columns on every row.
+    """
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    expected = _field_names(descriptor)
+    if header == expected:
+        return []
+    problems = []
+    for name in expected:
+        if name not in header:
+            problems.append(
+                f"{path}, line 1: column {name!r} is missing "
+                f"(the schema expects {', '.join(expected)}; the header has {', '.join(header)})"
+            )
+    for k, name in enumerate(header, start=1):
+        if name not in expected:
+            problems.append(f"{path}, line 1, column {k}: unexpected column {name!r} (not in the schema)")
+    if not problems:
+        problems.append(
+            f"{path}, line 1: columns are in the wrong order: the schema expects "
+            f"{', '.join(expected)}; the header has {', '.join(header)}"
+        )
+    return problems
+
+
+def record_lines(path: Path) -> dict[int, int]:
+    """Map each CSV record number (header = 1, as Frictionless counts rows) to the line it starts on.
+
+    They differ once a quoted field spans several lines: an editor's line numbers then run
+    ahead of the record count.
+    """
+    import csv
+
+    lines: dict[int, int] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        start = 1
+        number = 0
+        for row in reader:
+            if row:
+                number += 1
+                lines[number] = start
+            start = reader.line_num + 1
+    return lines
+
+
 def _schema_problems(descriptor: dict, base: Path) -> list[str]:
     """Run frictionless over one resource; one message per error: file, line, column, why."""
     import frictionless
@@ -106,16 +256,29 @@ def _schema_problems(descriptor: dict, base: Path) -> list[str]:
     path = base / descriptor["path"]
     if not path.is_file():
         return [f"{path}: file listed in datapackage.json does not exist"]
-    res = frictionless.Resource(descriptor, basepath=str(base))
+    from frictionless.formats import CsvControl
+
+    header = _header_problems(descriptor, path)
+    if header:
+        return header
+    try:
+        # The dialect is fixed, not sniffed: a note full of `|` must not make `|` the delimiter.
+        res = frictionless.Resource(descriptor, basepath=str(base), control=CsvControl(delimiter=","))
+    except frictionless.FrictionlessException:
+        return descriptor_problems(base) or [
+            f"{base / 'datapackage.json'}: resource {descriptor.get('name')!r} is not valid"
+        ]
     report = frictionless.validate(res, limit_errors=MAX_REPORTED)
     problems = []
+    lines = None
     for task in report.tasks:
         for err in task.errors:
             row = getattr(err, "row_number", None)
             field = getattr(err, "field_name", None)
             where = f"{path}"
             if row is not None:
-                where += f", line {row}"
+                lines = lines if lines is not None else record_lines(path)
+                where += f", line {lines.get(row, row)}"
             if field:
                 where += f", column {field!r}"
             cell = getattr(err, "cell", None)
@@ -138,7 +301,8 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
     for col in PROVENANCE_COLUMNS:
         if col not in names:
             problems.append(f"{path}: required provenance column {col!r} is missing")
-    line = lambda i: i + 2  # noqa: E731  (header is line 1; frame index 0 is line 2)
+    starts = record_lines(path)
+    line = lambda i: starts.get(i + 2, i + 2)  # noqa: E731  (frame index 0 is record 2; header is 1)
     if "unit" in frame.columns:
         for i, code in frame["unit"].items():
             if pd.notna(code) and code not in units.UNITS:
@@ -146,6 +310,7 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
                     f"{path}, line {line(i)}, column 'unit': unknown unit {code!r}"
                     f" (known: {', '.join(sorted(units.UNITS))})"
                 )
+    problems += _kind_problems(descriptor, frame, path, line)
     if "source" in frame.columns:
         seeds = {p.name for p in seeds_dir().glob("*.txt")}
         for i, src in frame["source"].items():
@@ -155,6 +320,55 @@ def _semantic_problems(descriptor: dict, frame: pd.DataFrame, path: Path) -> lis
         for i, loc in frame["locator"].items():
             if pd.isna(loc) or not str(loc).strip():
                 problems.append(f"{path}, line {line(i)}, column 'locator': empty; say where in the source")
+    return problems
+
+
+def _kind_problems(descriptor: dict, frame: pd.DataFrame, path: Path, line) -> list[str]:
+    """Each row's unit against its indicator's declared kind, and the sign a kind allows.
+
+    A table with an ``indicator`` column declares on its ``unit`` field ``kindKey`` (the
+    columns naming an indicator, e.g. ``["indicator", "measure"]``) and ``kinds``: for each
+    indicator, the dimension of its unit (``money_cny``, ``share``, ``area`` … as in
+    :data:`helpers.book.units.UNITS`), followed by `` change`` when its values may be
+    negative. A real unit of the wrong dimension (``pct`` on an amount), an indicator with no
+    declared kind, or a negative level is an error naming line and column.
+    """
+    spec = next((f for f in descriptor.get("schema", {}).get("fields", []) if f.get("name") == "unit"), {})
+    kinds, key = spec.get("kinds"), spec.get("kindKey")
+    if not kinds or not key or "unit" not in frame.columns:
+        return []
+    known = {u.dimension for u in units.UNITS.values()}
+    problems = [
+        f"{path}: datapackage.json declares {name!r} as {kind!r}; the kind is one of {', '.join(sorted(known))}"
+        " (optionally followed by ' change')"
+        for name, kind in kinds.items()
+        if kind.partition(" ")[0] not in known or kind.partition(" ")[2] not in ("", "change")
+    ]
+    values = [c for c in ("value", "value_low", "value_high") if c in frame.columns]
+    for i, row in frame.iterrows():
+        name = "/".join(str(row[c]) for c in key)
+        kind = kinds.get(name)
+        if kind is None:
+            problems.append(
+                f"{path}, line {line(i)}, column {key[0]!r}: {name!r} has no declared kind; add it to "
+                f"'kinds' of the 'unit' field in datapackage.json (e.g. \"{name}\": \"money_cny\")"
+            )
+            continue
+        dimension, _, change = kind.partition(" ")
+        code = row["unit"]
+        if code in units.UNITS and units.UNITS[code].dimension != dimension:
+            problems.append(
+                f"{path}, line {line(i)}, column 'unit': {code!r} measures {units.UNITS[code].dimension}, "
+                f"but {name!r} is declared {dimension} in datapackage.json"
+            )
+        if change != "change":
+            for col in values:
+                v = row[col]
+                if v is not None and pd.notna(v) and v < 0:
+                    problems.append(
+                        f"{path}, line {line(i)}, column {col!r}: {v!r} is negative, but {name!r} is a level "
+                        f'({dimension}); declare it "{dimension} change" if it can fall below zero'
+                    )
     return problems
 
 
@@ -215,7 +429,12 @@ def load(name: str) -> pd.DataFrame:
 def validate_package(directory: Path | None = None) -> list[str]:
     """Validate every resource in the package; return the list of problems (empty when clean)."""
     base = directory or data_dir()
-    problems: list[str] = []
+    try:
+        problems = descriptor_problems(base)
+    except DataError as exc:
+        return [str(exc)]
+    if problems:
+        return problems
     listed = set()
     for res in package_descriptor(base).get("resources", []):
         listed.add(res.get("path"))

@@ -27,7 +27,6 @@ page, with parameters, for authors and scenario tests), ``validate`` (step 1 onl
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as futures
 import copy
 import functools
 import hashlib
@@ -43,6 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from . import atomic, workers
+from .lock import LockBusy, build_lock
 
 ROOT = Path(__file__).resolve().parents[3]
 BUILD = ROOT / "_build"
@@ -77,8 +79,9 @@ class Page:
         return EXECUTED / f"{self.docname}.ipynb"
 
     @property
-    def record(self) -> Path:
-        """What the page used at its last run (:mod:`helpers.build.inputs`)."""
+    def stamp(self) -> Path:
+        """What the page used at its last run (:mod:`helpers.build.inputs`) and the checksum of
+        the notebook that run wrote; written after the notebook, removed before the page runs."""
         return EXECUTED / f"{self.docname}.inputs.json"
 
 
@@ -186,72 +189,238 @@ def _first_code_line(source: str) -> str:
     return source.strip()[:80]
 
 
+DEFAULT_TIMEOUT = EXECUTION_TIMEOUT
+ALLOW_WARNING_TAG = "allow-warning"
+"""Tag a code cell with this to publish a warning it writes; any other cell's warning fails the build."""
+
+
+def _rel(path: Path) -> str:
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def parameter_names(notebook) -> list[str] | None:
+    """Names the page's ``parameters`` cell assigns at top level, or None when it has no such cell.
+
+    Read with Python's own parser, so a comment containing ``=`` (which papermill's inspector
+    misreads) does not hide a parameter.
+    """
+    import ast
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            names = []
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                for target in targets:
+                    for leaf in ast.walk(target) if target is not None else []:
+                        if isinstance(leaf, ast.Name) and leaf.id not in names:
+                            names.append(leaf.id)
+            return names
+    return None
+
+
+def check_parameter_names(source: Path, notebook, parameters: dict) -> None:
+    """:class:`BuildError` when a parameter given is not one the page's ``parameters`` cell defines."""
+    if not parameters:
+        return
+    known = parameter_names(notebook)
+    if known is None:
+        raise BuildError(
+            f"{_rel(source)}: has no cell tagged `parameters`, so it takes no parameters "
+            f"(given: {', '.join(sorted(parameters))})"
+        )
+    unknown = [name for name in parameters if name not in known]
+    if unknown:
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, known, n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise BuildError(
+            f"{_rel(source)}: unknown parameter {', '.join(hints)}; "
+            f"the page's parameters are: {', '.join(known)}"
+        )
+
+
+def page_timeout(source: Path, notebook) -> float:
+    """Seconds a code cell of this page may run: front matter ``mystnb: execution_timeout`` (default 600).
+
+    The key is MyST-NB's own per-page setting, so the page reads the same to Jupyter Book.
+    """
+    value = (notebook.metadata.get("mystnb") or {}).get("execution_timeout", DEFAULT_TIMEOUT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise BuildError(
+            f"{_rel(source)}: front matter `mystnb: execution_timeout: {value!r}` must be a positive "
+            "number of seconds"
+        )
+    return float(value)
+
+
+def _code_cell_label(notebook, cell_index: int, injected: bool) -> tuple[int, int]:
+    """(1-based number of the code cell among the page's own code cells, how many there are)."""
+    own = [
+        i
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    number = own.index(cell_index) + 1 if cell_index in own else 0
+    return number, len(own)
+
+
+def _keep_partial(output: Path, kept_name: str, final: Path | None = None) -> Path:
+    """Move a failed run's partial notebook to ``_build/failed/`` (or, for a run whose output lies
+    outside the build folder — a test, a scenario — to a ``failed/`` folder beside that output)."""
+    failed = (
+        FAILED
+        if final is None or Path(final).resolve().is_relative_to(BUILD.resolve())
+        else Path(final).parent / "failed"
+    )
+    failed.mkdir(parents=True, exist_ok=True)
+    kept = failed / kept_name
+    if output.exists():
+        os.replace(output, kept)
+    return kept
+
+
+def cell_warnings(notebook) -> list[tuple[int, str, bool]]:
+    """Every code cell that wrote to stderr (warnings): ``(cell index, text, allowed by tag)``."""
+    found = []
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        text = "".join(
+            o.get("text", "")
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        )
+        if text.strip():
+            found.append((i, text.strip(), ALLOW_WARNING_TAG in cell.metadata.get("tags", [])))
+    return found
+
+
 def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd: Path | None = None) -> dict:
     """Execute one MyST notebook with papermill into ``output``; return its execution record.
 
-    Raises :class:`BuildError` naming the page, the cell (1-based, counting code cells of the
-    source) and the error; the partial notebook is written to ``_build/failed/``.
+    The notebook is written beside ``output`` under a temporary name and renamed into place
+    only when every cell ran without error and without an unexpected warning. A failure (an
+    error, a cell over the page's time limit, a warning in a cell not tagged ``allow-warning``,
+    an unknown parameter) raises :class:`BuildError` naming the page, the code cell (1-based
+    among the page's code cells) and the cause; the partial notebook is kept in ``_build/failed/``.
     """
     import jupytext
+    import nbformat
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     from . import inputs
 
     os.environ["PATH"] = _environment()["PATH"]
     os.environ["BOOK_BUILD"] = "1"
+    parameters = parameters or {}
+    output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    work = output.with_suffix(".input.ipynb")
-    text = source.read_text(encoding="utf-8")
+    text = Path(source).read_text(encoding="utf-8")
+    # fingerprints of what the page may use, taken before it runs (an edit during the run counts)
     before = inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
     notebook = jupytext.reads(text, fmt="md:myst")
+    check_parameter_names(source, notebook, parameters)
+    timeout = page_timeout(source, notebook)
+    work = output.with_name(f".{output.stem}.input-{os.getpid()}.ipynb")
+    partial = output.with_name(f".{output.stem}.running-{os.getpid()}.ipynb")
     jupytext.write(inputs.add_recorder(copy.deepcopy(notebook), ROOT), work)
     started = time.time()
+    page = _rel(source)
+    kept_name = f"{Path(page).stem}.ipynb"
+    own_folder = None
+    if not os.environ.get("BOOK_KERNEL_DIR"):  # called in process (tests): a folder for this page only
+        own_folder = tempfile.mkdtemp(prefix=f"book-kernels-{os.getpid()}-")
+        os.environ["BOOK_KERNEL_DIR"] = own_folder
     try:
         papermill.execute_notebook(
             str(work),
-            str(output),
-            parameters=parameters or {},
+            str(partial),
+            parameters=parameters,
             cwd=str(cwd or source.parent),
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            execution_timeout=EXECUTION_TIMEOUT,
+            execution_timeout=timeout,
             report_mode=False,
             kernel_manager_class=ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
-        # a run outside the build folder (a test, a scenario) keeps its partial notebook beside its output
-        failed = FAILED if output.is_relative_to(BUILD) else output.parent / "failed"
-        failed.mkdir(parents=True, exist_ok=True)
-        kept = failed / output.name
-        if output.exists():
-            shutil.move(str(output), kept)
+        kept = _keep_partial(partial, kept_name, output)
         code_cells = [c for c in notebook.cells if c.cell_type == "code"]
         injected = 1 if parameters else 0
         index = max(exc.exec_count - injected, 0) if exc.exec_count else exc.cell_index
         raise BuildError(
-            f"{source.relative_to(ROOT) if source.is_relative_to(ROOT) else source}: "
-            f"code cell {index} of {len(code_cells)} failed "
+            f"{page}: code cell {index} of {len(code_cells)} failed "
             f"(`{_first_code_line(exc.source)}`): {exc.ename}: {exc.evalue}\n"
             f"  partial notebook: {kept}"
         ) from None
+    except CellTimeoutError:
+        partial_nb = nbformat.read(partial, as_version=4) if partial.exists() else None
+        kept = _keep_partial(partial, kept_name, output)
+        where = "a code cell"
+        if partial_nb is not None:
+            # the cell that timed out is the last one papermill started
+            running = [
+                i
+                for i, c in enumerate(partial_nb.cells)
+                if c.get("metadata", {}).get("papermill", {}).get("start_time")
+            ][-1:]
+            if running:
+                number, total = _code_cell_label(partial_nb, running[0], bool(parameters))
+                where = f"code cell {number} of {total} (`{_first_code_line(partial_nb.cells[running[0]].source)}`)"
+        raise BuildError(
+            f"{page}: {where} timed out: still running after {timeout:g} s, the page's limit "
+            "(front matter `mystnb: execution_timeout`)\n"
+            f"  partial notebook: {kept}"
+        ) from None
+    except Exception as exc:  # a dead kernel, a broken notebook: name the page all the same
+        kept = _keep_partial(partial, kept_name, output)
+        raise BuildError(
+            f"{page}: execution stopped: {type(exc).__name__}: {exc}\n  partial notebook: {kept}"
+        ) from None
     finally:
         work.unlink(missing_ok=True)
-    used = _finish_notebook(output)
-    executed = nbformat_read(output)
+        if own_folder:
+            os.environ.pop("BOOK_KERNEL_DIR", None)
+            shutil.rmtree(own_folder, ignore_errors=True)
+    nb = nbformat.read(partial, as_version=4)
+    used = _finish_notebook(nb)
+    problems, notes = [], []
+    for index, text, allowed in cell_warnings(nb):
+        number, total = _code_cell_label(nb, index, bool(parameters))
+        lines = text.splitlines()
+        first = next((ln for ln in lines if "Warning" in ln), lines[0]).strip()[:200]
+        label = f"code cell {number} of {total} (`{_first_code_line(nb.cells[index].source)}`)"
+        if allowed:
+            notes.append(
+                f"{page}: {label} wrote a warning, published as tagged `{ALLOW_WARNING_TAG}`: {first}"
+            )
+        else:
+            problems.append(f"{page}: {label} wrote a warning: {first}")
+    if problems:
+        nbformat.write(nb, partial)
+        kept = _keep_partial(partial, kept_name, output)
+        raise BuildError(
+            "\n".join(problems)
+            + f"\n  fix its cause, or tag the cell `{ALLOW_WARNING_TAG}` to publish the warning on purpose"
+            + f"\n  partial notebook: {kept}"
+        )
+    nbformat.write(nb, partial)
+    os.replace(partial, output)
     return {
-        "page": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
+        "page": page,
         "seconds": round(time.time() - started, 2),
-        "parameters": parameters or {},
-        "inputs": inputs.make_record(text, notebook, parameters or {}, used or {}, executed, ROOT, before),
+        "parameters": parameters,
+        "notes": notes,
+        "inputs": inputs.make_record(text, notebook, parameters, used or {}, nb, ROOT, before),
     }
-
-
-def nbformat_read(path: Path):
-    import nbformat
-
-    return nbformat.read(path, as_version=4)
 
 
 @functools.cache
@@ -260,12 +429,20 @@ def ipc_kernel_manager() -> type:
 
     No port is opened that another user of the machine could connect to, and the kernel does
     not print its plain-text-TCP warning into every build log. Each kernel gets a socket path
-    of its own: the default, ``kernel-ipc`` in the working directory, is shared by chapters
-    executing side by side in the same folder. (Built on first use: importing jupyter_client
-    costs about 0.4 s, which a build that executes nothing should not pay.)
+    of its own, in the private folder ``$BOOK_KERNEL_DIR`` the build gives each worker (see
+    :mod:`helpers.build.workers`), with its connection file and a pid file: a stopped build
+    kills the kernel by its pid and removes the folder, sockets and all. (Built on first use:
+    importing jupyter_client costs about 0.4 s, which a build that executes nothing should not pay.)
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
+
+    def folder() -> Path:
+        path = os.environ.get("BOOK_KERNEL_DIR")
+        if not path:
+            path = tempfile.mkdtemp(prefix=f"book-kernels-{os.getpid()}-")
+            os.environ["BOOK_KERNEL_DIR"] = path
+        return Path(path)
 
     class IPCKernelManager(AsyncKernelManager):
         @default("transport")
@@ -274,47 +451,187 @@ def ipc_kernel_manager() -> type:
 
         @default("ip")
         def _ip_default(self) -> str:
-            return str(Path(tempfile.gettempdir()) / f"book-kernel-{uuid.uuid4().hex[:12]}")
+            return str(folder() / f"kernel-{uuid.uuid4().hex[:8]}")
+
+        @default("connection_file")
+        def _connection_file_default(self) -> str:
+            return str(folder() / f"kernel-{uuid.uuid4().hex[:8]}.json")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid:
+                (folder() / f"kernel-{pid}.pid").write_text(str(pid))
 
     return IPCKernelManager
 
 
-def _finish_notebook(path: Path) -> dict | None:
+def _finish_notebook(nb) -> dict | None:
     """Hide papermill's injected-parameters cell from readers (tag it ``remove-cell``); take out
     the recorder cell and return what it reported (:func:`helpers.build.inputs.take_record`)."""
-    import nbformat
-
     from . import inputs
 
-    nb = nbformat.read(path, as_version=4)
     used = inputs.take_record(nb)
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
-    nbformat.write(nb, path)
     return used
 
 
-def _execute_job(page_source: str, output: str, parameters: dict) -> dict:
-    return execute_page(Path(page_source), Path(output), parameters)
+def run_worker(task_file: Path) -> int:
+    """The worker process: execute the page described in ``task_file``; write ``result.json`` beside it."""
+    task = json.loads(Path(task_file).read_text())
+    result_path = Path(task_file).with_name("result.json")
+    try:
+        record = execute_page(
+            Path(task["source"]),
+            Path(task["output"]),
+            task.get("parameters") or {},
+            Path(task["cwd"]) if task.get("cwd") else None,
+        )
+        result = {"ok": True, "record": record}
+    except BuildError as exc:
+        result = {"ok": False, "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - reported with the page's name by the build
+        result = {"ok": False, "error": f"{task['source']}: {type(exc).__name__}: {exc}"}
+    atomic.write_text(result_path, json.dumps(result))
+    return 0
+
+
+# ----------------------------------------------------------------- cache records (stamps)
+
+
+def read_stamp(page: Page) -> dict | None:
+    """The record of the page's last successful execution, or None (absent or unreadable)."""
+    try:
+        record = json.loads(page.stamp.read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _legacy_stamp(page: Page) -> bool:
+    """A stamp in the earlier format (a bare hex digest): outdated, not damaged."""
+    try:
+        text = page.stamp.read_text().strip()
+    except OSError:
+        return False
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def write_stamp(page: Page, record: dict) -> None:
+    """Record a finished execution: what the page used (:func:`helpers.build.inputs.make_record`)
+    and the notebook's own checksum.
+
+    Written after the notebook is in place (and removed before the page runs again), so a
+    stamp always describes a whole notebook; the checksum lets the next build notice a
+    notebook damaged since.
+    """
+    atomic.write_text(
+        page.stamp,
+        json.dumps({**record, "notebook": atomic.sha256_file(page.executed)}, indent=1, sort_keys=True),
+    )
+
+
+def executed_is_current(page: Page) -> bool:
+    """True when the page has a stamp and its executed notebook is the whole one that stamp describes.
+
+    A notebook whose bytes no longer match the checksum recorded with it, or a stamp that is not
+    a record, is reported as damaged (and the page runs again). Whether the page's inputs changed
+    is :func:`helpers.build.inputs.decide`'s question.
+    """
+    record = read_stamp(page)
+    if record is None or not page.executed.exists():
+        if page.stamp.exists() and record is None and not _legacy_stamp(page):
+            print(
+                f"damaged cache file {_rel(page.stamp)} (not a stamp record): {page.docname} runs again",
+                flush=True,
+            )
+        return False
+    if record.get("notebook") != atomic.sha256_file(page.executed):
+        print(
+            f"damaged cache file {_rel(page.executed)} (its bytes differ from those recorded when it was "
+            f"written): {page.docname} runs again",
+            flush=True,
+        )
+        return False
+    return True
+
+
+def _page_task(page: Page) -> workers.Task:
+    output = page.executed.with_name(f".{page.executed.stem}.worker.ipynb")
+    return workers.Task(
+        key=page.docname,
+        spec={"source": str(page.path), "output": str(output), "parameters": page.parameters},
+        extra={"page": page, "output": output},
+    )
+
+
+def _accept(page: Page, record: dict, produced: Path) -> None:
+    """Check the worker's notebook is whole, move it into place, then write the stamp."""
+    import nbformat
+
+    try:
+        nbformat.read(produced, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        raise BuildError(
+            f"{page.docname}: the executed notebook is unreadable ({type(exc).__name__}: {exc})"
+        ) from None
+    atomic.move_into_place(produced, page.executed)
+    write_stamp(page, record)
+
+
+def run_page(source: Path, output: Path, parameters: dict | None = None) -> dict:
+    """Execute one page into ``output`` in a worker (as a build does), for authors and scenario runs."""
+    workers.remove_stale_folders()
+    task = workers.Task(
+        key=_rel(source), spec={"source": str(source), "output": str(output), "parameters": parameters or {}}
+    )
+    for _, result in workers.run([task], 1, _environment()):
+        if not result.get("ok"):
+            raise BuildError(result.get("error", f"{_rel(source)}: failed"))
+        return result["record"]
+    raise BuildError(f"{_rel(source)}: not executed")
 
 
 def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -> dict:
     """Execute every notebook page whose inputs changed; return ``{"ran": [...], "skipped": [...]}``.
 
-    All pages run (in parallel) even if one fails; failures are then raised together.
+    Pages run in worker processes (:mod:`helpers.build.workers`), all of them even if one
+    fails; failures are then raised together. A page's stamp is removed before it runs and
+    written only after its whole notebook is in place. Ctrl-C stops every worker and kernel.
     """
+    with build_lock(BUILD / ".build.lock", "execute"):
+        return _execute(jobs, force, only)
+
+
+def _remove_worker_leftovers() -> None:
+    """Temporary notebooks of workers that did not finish (the build holds the lock: none is running)."""
+    for pattern in ("**/.*.worker.ipynb", "**/.*.running-*.ipynb", "**/.*.input-*.ipynb"):
+        atomic.remove_leftovers(EXECUTED, pattern)
+
+
+def _execute(jobs, force, only) -> dict:
     from . import inputs
 
+    workers.remove_stale_folders()
+    _remove_worker_leftovers()
     todo, skipped, rendered = [], [], []
     for page in pages():
         if not page.notebook or (only and page.docname not in only and Path(page.docname).name not in only):
             continue
-        decision = inputs.decide(page.path, page.parameters, page.record, page.executed, ROOT)
-        if force or decision.action == "execute":
-            todo.append((page, "forced" if force else decision.reason))
-        elif decision.action == "render" and inputs.render(page.path, page.executed, page.record):
+        if force:
+            todo.append((page, "forced"))
+            continue
+        if not executed_is_current(page):
+            todo.append((page, "no whole executed notebook with its record"))
+            continue
+        decision = inputs.decide(page.path, page.parameters, page.stamp, page.executed, ROOT)
+        if decision.action == "execute":
+            todo.append((page, decision.reason))
+        elif decision.action == "render" and inputs.render(page.path, page.executed, page.stamp):
+            write_stamp(page, inputs.read_record(page.stamp))  # the notebook's new checksum
             rendered.append(page.docname)
         elif decision.action == "render":
             todo.append((page, "its stored notebook does not match its code"))
@@ -327,58 +644,102 @@ def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -
         print(f"executing {len(todo)} page(s): {', '.join(p.docname for p, _ in todo)}", flush=True)
         for page, reason in todo:
             print(f"  {page.docname}: {reason}", flush=True)
-        with futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            pending = {
-                pool.submit(_execute_job, str(page.path), str(page.executed), page.parameters): page
-                for page, _ in todo
-            }
-            for fut in futures.as_completed(pending):
-                page = pending[fut]
+            page.stamp.unlink(missing_ok=True)
+        tasks = [_page_task(page) for page, _ in todo]
+        try:
+            for task, result in workers.run(tasks, jobs, _environment()):
+                page, produced = task.extra["page"], task.extra["output"]
                 try:
-                    record = fut.result()
+                    if not result.get("ok"):
+                        raise BuildError(result.get("error", f"{page.docname}: failed"))
+                    _accept(page, result["record"].pop("inputs"), produced)
                 except BuildError as exc:
-                    page.record.unlink(missing_ok=True)
-                    page.executed.unlink(missing_ok=True)
+                    produced.unlink(missing_ok=True)
                     errors.append(str(exc))
                     continue
-                inputs.write_record(page.record, record.pop("inputs"))
+                record = result["record"]
+                for note in record.pop("notes", []):
+                    print(note, flush=True)
                 ran.append(page.docname)
                 records.append(record)
                 print(f"  executed {page.docname} in {record['seconds']:.1f}s", flush=True)
+        finally:
+            _remove_worker_leftovers()
+            _update_execution_log(records)
+    else:
+        _update_execution_log([])
     if skipped:
         print(f"unchanged, not executed again: {', '.join(skipped)}", flush=True)
-    _update_execution_log(records)
     if errors:
         raise BuildError("execution failed:\n" + "\n".join(errors))
     return {"ran": sorted(ran), "rendered": rendered, "skipped": skipped}
 
 
+def read_json_cache(path: Path, default):
+    """A JSON object the build wrote, or ``default`` if absent or damaged (a damaged file is named)."""
+    if not path.exists():
+        return default
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):
+        value = None
+    if not isinstance(value, dict):
+        print(f"damaged cache file {_rel(path)} (not the JSON object the build writes): rebuilt", flush=True)
+        return default
+    return value
+
+
+def _log_from_notebook(page: Page) -> dict | None:
+    """A page's execution record rebuilt from papermill's metadata in its executed notebook."""
+    try:
+        meta = json.loads(page.executed.read_text()).get("metadata", {}).get("papermill", {})
+    except (OSError, ValueError):
+        return None
+    end = str(meta.get("end_time") or "")[:19]
+    return {
+        "page": _rel(page.path),
+        "seconds": round(float(meta.get("duration") or 0), 2),
+        "parameters": meta.get("parameters") or {},
+        "finished": f"{end}Z" if end else "unknown",
+    }
+
+
 def _update_execution_log(records: list[dict]) -> None:
+    """Add this run's records to ``execution-log.json``; a damaged log is rebuilt from the notebooks."""
     log_path = EXECUTED / "execution-log.json"
-    log = json.loads(log_path.read_text()) if log_path.exists() else {}
+    log = read_json_cache(log_path, None) if log_path.exists() else {}
+    if log is None:  # damaged: rebuild every entry from the executed notebooks themselves
+        log = {}
+        for page in pages():
+            if page.notebook and executed_is_current(page):
+                entry = _log_from_notebook(page)
+                if entry:
+                    log[entry["page"]] = entry
+    elif not records and log_path.exists():
+        return
     for record in records:
         log[record["page"]] = {**record, "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    EXECUTED.mkdir(parents=True, exist_ok=True)
-    log_path.write_text(json.dumps(log, indent=1, sort_keys=True))
+    atomic.write_text(log_path, json.dumps(log, indent=1, sort_keys=True))
 
 
 # --------------------------------------------------------------------------- site
 
 
 def _sync_file(src: Path | None, dst: Path, content: bytes | None = None) -> bool:
-    """Copy ``src`` (or write ``content``) to ``dst`` only if the bytes differ; True if written."""
+    """Copy ``src`` (or write ``content``) to ``dst`` only if the bytes differ, atomically; True if written."""
     data = content if content is not None else src.read_bytes()
     if dst.exists() and dst.read_bytes() == data:
         return False
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    dst.write_bytes(data)
+    atomic.write_bytes(dst, data)
     return True
 
 
 def stage() -> Path:
-    """Assemble ``_build/source`` from configuration, pages, executed notebooks and generated files."""
-    from helpers.book import charts
+    """Assemble ``_build/source`` from configuration, pages, executed notebooks and generated files.
 
+    Only notebooks whose stamp vouches for them are taken: a page whose last run failed or was
+    interrupted (its stamp was removed before it ran) or whose notebook is damaged stops the build.
+    """
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
         wanted[SOURCE / name] = ROOT / name
@@ -388,13 +749,15 @@ def stage() -> Path:
                 wanted[SOURCE / path.relative_to(ROOT)] = path
     for page in pages():
         if page.notebook:
-            if not page.executed.exists():
-                raise BuildError(f"{page.docname}: no executed notebook; run the execute step first")
+            if not executed_is_current(page):
+                raise BuildError(
+                    f"{page.docname}: no whole executed notebook (its last run failed, was stopped, or the "
+                    "file was damaged); run `make book`"
+                )
             wanted[SOURCE / f"{page.docname}.ipynb"] = page.executed
         else:
             wanted[SOURCE / f"{page.docname}.md"] = page.path
-    bundle = charts.write_bundle(BUILD / "cache" / "vega-bundle.js")
-    wanted[SOURCE / "_static" / "vega-bundle.js"] = bundle
+    wanted[SOURCE / "_static" / "vega-bundle.js"] = vega_bundle()
     wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv()
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     for dst, src in wanted.items():
@@ -410,20 +773,55 @@ def stage() -> Path:
     return SOURCE
 
 
+def cached_bytes(name: str, key: str, make) -> bytes:
+    """Bytes from ``_build/cache/<name>`` if recorded for ``key`` and whole; else ``make()``, stored atomically.
+
+    The record beside the file (``<name>.record.json``) holds the key and the file's SHA-256, so
+    a cache file damaged after it was written is named and made again rather than published.
+    """
+    cache = BUILD / "cache" / name
+    record_path = cache.with_name(name + ".record.json")
+    record = read_json_cache(record_path, {})
+    if cache.exists() and record.get("key") == key:
+        content = cache.read_bytes()
+        if hashlib.sha256(content).hexdigest() == record.get("sha256"):
+            return content
+        print(
+            f"damaged cache file {_rel(cache)} (its bytes differ from those recorded): made again", flush=True
+        )
+    record_path.unlink(missing_ok=True)
+    content = make()
+    atomic.write_bytes(cache, content)
+    atomic.write_text(record_path, json.dumps({"key": key, "sha256": hashlib.sha256(content).hexdigest()}))
+    return content
+
+
 def _ledger_csv() -> bytes:
     """The whole book's reproduction ledger as CSV, recomputed only when the shared inputs change."""
-    digest = source_digest(shared_inputs())
-    cache = BUILD / "cache" / "ledger.csv"
-    stamp = BUILD / "cache" / "ledger.sha256"
-    if cache.exists() and _stamp_matches(stamp, digest):
-        return cache.read_bytes()
-    from helpers.book import ledger
 
-    content = ledger.collect().to_csv(index=False, float_format="%.10g").encode()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(content)
-    stamp.write_text(digest)
-    return content
+    def make() -> bytes:
+        from helpers.book import ledger
+
+        return ledger.collect().to_csv(index=False, float_format="%.10g").encode()
+
+    return cached_bytes("ledger.csv", source_digest(shared_inputs()), make)
+
+
+def vega_bundle() -> bytes:
+    """The vega JavaScript bundle (:func:`helpers.charts.write_bundle`), checked against its record."""
+    import vl_convert
+
+    from helpers.book import charts
+
+    def make() -> bytes:
+        scratch = BUILD / "cache" / f".vega-bundle-{os.getpid()}.js"
+        scratch.unlink(missing_ok=True)
+        try:
+            return charts.write_bundle(scratch).read_bytes()
+        finally:
+            scratch.unlink(missing_ok=True)
+
+    return cached_bytes("vega-bundle.js", f"{charts.vega_lite_version()} {vl_convert.__version__}", make)
 
 
 REPORTED_PACKAGES = [
@@ -446,8 +844,7 @@ def execution_report() -> str:
     """Markdown for the execution-report page: each page's last run, and package versions."""
     from importlib import metadata
 
-    log_path = EXECUTED / "execution-log.json"
-    log = json.loads(log_path.read_text()) if log_path.exists() else {}
+    log = read_json_cache(EXECUTED / "execution-log.json", {})
     lines = ["| page | last executed (UTC) | seconds | parameters |", "|---|---|---|---|"]
     for page in pages():
         if not page.notebook:
@@ -476,40 +873,101 @@ def execution_report() -> str:
     return "\n".join(lines) + "\n"
 
 
+SPHINX_WORK = BUILD / "sphinx"
+"""Where Sphinx builds (its output and doctrees); the published ``_build/html`` is a copy swapped in whole."""
+
+
+def _assets_digest(staged: list[Path]) -> str:
+    """Digest of every staged file that is not a page: static files, downloads, configuration."""
+    return files_digest([p for p in staged if p.suffix not in (".md", ".ipynb")], SOURCE)
+
+
+def check_static_published(html: Path) -> list[str]:
+    """Static files of the source whose bytes the site does not carry (a stale copy or none)."""
+    stale = []
+    for path in sorted((SOURCE / "_static").rglob("*")):
+        if path.is_file() and not path.name.endswith("_t"):
+            out = html / "_static" / path.relative_to(SOURCE / "_static")
+            if not out.is_file() or out.read_bytes() != path.read_bytes():
+                stale.append(str(path.relative_to(SOURCE)))
+    return stale
+
+
 def build_site(strict: bool = True) -> Path:
-    """Run Jupyter Book on the staged source into ``_build/html``; :class:`BuildError` on failure."""
+    """Run Jupyter Book on the staged source; publish the result to ``_build/html`` only if it passed.
+
+    Sphinx works in ``_build/sphinx`` (incrementally); when it succeeds, and the site carries
+    every static file as staged, its output is copied aside and swapped in for ``_build/html``
+    whole (:func:`helpers.build.atomic.swap_folder`). When it fails, ``_build/html`` is left as
+    it was and Sphinx's environment is discarded, so the next build reads every page again and
+    reports the same error instead of passing on a cached environment. A change to a static
+    file, a download or the configuration makes Sphinx write every page (``--all``), because
+    Sphinx copies those only when it writes a page.
+    """
+    with build_lock(BUILD / ".build.lock", "site"):
+        return _build_site(strict)
+
+
+def _build_site(strict: bool) -> Path:
     exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe), "build", str(SOURCE), "--path-output", str(ROOT), "--builder", "html", "--keep-going"]
+    work_html = SPHINX_WORK / "_build" / "html"
+    cmd = [
+        str(exe),
+        "build",
+        str(SOURCE),
+        "--path-output",
+        str(SPHINX_WORK),
+        "--builder",
+        "html",
+        "--keep-going",
+    ]
     if strict:
         cmd += ["-W", "-n"]
     # The site is a function of the staged source, the installed packages and the command.
     staged = sorted(p for p in SOURCE.rglob("*") if p.is_file())
-    digest = files_digest([*staged, ROOT / "requirements.lock"]) + " ".join(cmd[3:])
+    digest = files_digest([*staged, ROOT / "requirements.lock"]) + " ".join(cmd[3:]).replace(str(ROOT), "")
     stamp = BUILD / "site.sha256"
     if _stamp_matches(stamp, digest) and (HTML / "index.html").exists():
         print("site source unchanged since the last build; Sphinx not run", flush=True)
         return HTML
     stamp.unlink(missing_ok=True)
+    atomic.remove_leftovers(BUILD, "html.new-*")
+    atomic.remove_leftovers(BUILD, "html.old-*")
     # Sphinx never deletes the HTML of a page that left the book: when the set of pages changes,
     # build from scratch so that no orphan page stays published.
     docs = sorted(str(p.relative_to(SOURCE)) for p in staged if p.suffix in (".md", ".ipynb"))
-    record = BUILD / "site-pages.json"
-    if record.exists() and json.loads(record.read_text()) != docs:
+    record = BUILD / "site-record.json"
+    previous = read_json_cache(record, {})
+    if previous.get("pages") is not None and previous.get("pages") != docs:
         print("pages were added or removed: building the site from scratch", flush=True)
-        shutil.rmtree(HTML, ignore_errors=True)
-        shutil.rmtree(BUILD / ".doctrees", ignore_errors=True)
+        shutil.rmtree(SPHINX_WORK, ignore_errors=True)
+    assets = _assets_digest(staged)
+    if previous.get("assets") != assets and work_html.exists():
+        print("static files, downloads or configuration changed: Sphinx writes every page", flush=True)
+        cmd.append("--all")
     result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
-    log = BUILD / "sphinx.log"
-    log.write_text(result.stdout + "\n" + result.stderr)
+    atomic.write_text(BUILD / "sphinx.log", result.stdout + "\n" + result.stderr)
     if result.returncode != 0:
+        shutil.rmtree(SPHINX_WORK, ignore_errors=True)
         warnings = [
             ln
             for ln in (result.stdout + result.stderr).splitlines()
             if "WARNING" in ln or "ERROR" in ln or "Error" in ln
         ]
-        raise BuildError("site build failed (full log: _build/sphinx.log):\n  " + "\n  ".join(warnings[-30:]))
-    stamp.write_text(digest)
-    record.write_text(json.dumps(docs))
+        raise BuildError(
+            "site build failed; the published site (_build/html) is unchanged (full log: _build/sphinx.log):\n  "
+            + "\n  ".join(warnings[-30:])
+        )
+    stale = check_static_published(work_html)
+    if stale:
+        shutil.rmtree(SPHINX_WORK, ignore_errors=True)
+        raise BuildError("site build left static files out of date: " + ", ".join(stale[:10]))
+    new = BUILD / f"html.new-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.copytree(work_html, new)
+    atomic.swap_folder(new, HTML)
+    atomic.write_text(record, json.dumps({"pages": docs, "assets": assets}))
+    atomic.write_text(stamp, digest)
     return HTML
 
 
@@ -537,10 +995,11 @@ def validate(force: bool = False) -> None:
 def book(jobs: int = 2, force: bool = False) -> Path:
     """Validate, execute changed pages, stage and build: the whole of ``make book``."""
     t0 = time.time()
-    validate()
-    execute(jobs=jobs, force=force)
-    stage()
-    html = build_site()
+    with build_lock(BUILD / ".build.lock", "book"):
+        validate()
+        execute(jobs=jobs, force=force)
+        stage()
+        html = build_site()
     print(f"built in {time.time() - t0:.1f}s; open {html / 'index.html'}", flush=True)
     return html
 
@@ -571,30 +1030,49 @@ def main(argv=None) -> int:
     r.add_argument("--output", help="executed notebook path (default _build/runs/<page>.ipynb)")
     sub.add_parser("validate", help="validate the data package")
     sub.add_parser("site", help="stage and build the site from already executed pages")
+    w = sub.add_parser("worker", help=argparse.SUPPRESS)
+    w.add_argument("task")
     args = parser.parse_args(argv)
+    if args.command == "worker":
+        return run_worker(Path(args.task))
     try:
         if args.command == "book":
             book(jobs=args.jobs, force=args.force)
         elif args.command == "execute":
-            validate()
-            execute(jobs=args.jobs, force=args.force, only=args.only)
+            with build_lock(BUILD / ".build.lock", "execute"):
+                validate()
+                execute(jobs=args.jobs, force=args.force, only=args.only)
         elif args.command == "validate":
-            validate(force=True)
+            with build_lock(BUILD / ".build.lock", "validate"):
+                validate(force=True)
             print("data package valid")
         elif args.command == "site":
-            stage()
-            print(f"open {build_site() / 'index.html'}")
+            with build_lock(BUILD / ".build.lock", "site"):
+                stage()
+                print(f"open {build_site() / 'index.html'}")
         elif args.command == "run":
             source = Path(args.page)
             if not source.exists():
                 source = ROOT / "chapters" / f"{Path(args.page).stem}.md"
             params = {name: _parse_value(value) for name, value in args.parameter}
             out = Path(args.output) if args.output else BUILD / "runs" / f"{source.stem}.ipynb"
-            record = execute_page(source.resolve(), out.resolve(), params)
+            record = run_page(source.resolve(), out.resolve(), params)
+            for note in record.pop("notes", []):
+                print(note, flush=True)
             print(f"executed {record['page']} in {record['seconds']}s → {out}")
     except BuildError as exc:
         print(f"BUILD FAILED: {exc}", file=sys.stderr)
         return 1
+    except LockBusy as exc:
+        print(f"BUILD STOPPED: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "BUILD STOPPED: interrupted; running pages and their kernels were stopped, and nothing "
+            "half-built was published (the next build redoes what was cut short)",
+            file=sys.stderr,
+        )
+        return 130
     return 0
 
 

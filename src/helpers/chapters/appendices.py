@@ -108,8 +108,18 @@ def errata() -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- catalogue
 
 
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _md_escape(text) -> str:
+    """Text from the data package as literal MyST Markdown: nothing in it is markup or HTML.
+
+    Every ASCII punctuation character gets a backslash (CommonMark's escape, which MyST
+    honours), so ``<script>`` shows as text, ``{role}`` and ``*`` stay literal, and ``|``
+    cannot split a table cell; line breaks become spaces.
+    """
+    flat = " ".join(str(text).split())
+    return "".join("\\" + c if c in _ASCII_PUNCTUATION else c for c in flat)
 
 
 def catalogue_markdown(prefix: str = "../data/") -> str:
@@ -125,7 +135,7 @@ def catalogue_markdown(prefix: str = "../data/") -> str:
         frame = data.load(res["name"])
         seeds = sorted(set(frame["source"]))
         out += [
-            f"### {res.get('title', res['name'])}",
+            f"### {_md_escape(res.get('title', res['name']))}",
             "",
             f"`{res['name']}` · {len(frame)} rows · {{download}}`{res['path']} <{prefix}{res['path']}>` · "
             + "sources: "
