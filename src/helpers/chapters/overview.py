@@ -158,3 +158,23 @@ def headline_table() -> pd.DataFrame:
             "source": [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])],
         }
     ).set_index("figure")
+
+
+def headline_display():
+    """The headline figures as a reader's table: each value in its unit, with its period and source."""
+    from helpers.book import sources, tables
+    from helpers.book.tables import Column
+
+    frame = headline_figures().copy()
+    frame["cited"] = [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])]
+    return tables.table(
+        frame,
+        {
+            "figure": "figure",
+            "value": Column("value", unit_from="unit", decimals=tables.AS_PRINTED),
+            "unit": "unit",
+            "period": "period",
+            "cited": "source",
+        },
+        name="headline-figures",
+    )
