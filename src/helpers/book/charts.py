@@ -173,17 +173,29 @@ def _text_width(text: str) -> int:
 
 
 def _wrap_lines(lines, limit: int) -> list[str]:
-    """Break each line of ``lines`` at spaces so no line is wider than ``limit`` characters."""
+    """Break each line of ``lines`` at spaces so no line is wider than ``limit`` characters.
+
+    A line that needs ``n`` pieces is cut into ``n`` pieces of about equal width, so no word is
+    left alone on a last line.
+    """
     out = []
     for line in [lines] if isinstance(lines, str) else lines:
-        current = ""
-        for word in line.split(" "):
-            if current and _text_width(current) + 1 + _text_width(word) > limit:
-                out.append(current)
-                current = word
-            else:
-                current = f"{current} {word}" if current else word
-        out.append(current)
+        pieces = -(-_text_width(line) // limit)
+        balanced = _greedy_wrap(line, min(limit, -(-_text_width(line) // max(pieces, 1)) + 6))
+        out.extend(balanced if len(balanced) <= pieces else _greedy_wrap(line, limit))
+    return out
+
+
+def _greedy_wrap(line: str, limit: int) -> list[str]:
+    """Fill each piece of ``line`` with words up to ``limit`` characters."""
+    out, current = [], ""
+    for word in line.split(" "):
+        if current and _text_width(current) + 1 + _text_width(word) > limit:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
     return out
 
 
