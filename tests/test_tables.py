@@ -138,3 +138,17 @@ def test_ledger_table_keeps_published_decimals():
     ]
     assert t.rows[0][3:7] == ["70", "64.36", "−5.64", "%"]
     assert not any(re.search(r"\de[+-]?\d", cell) for cell in t.rows[0])
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("business_npl_increase_1h25", "business NPL increase 1H25"),
+        ("high_ltv", "high LTV"),
+        ("pp", "percentage points"),
+        ("图表26", "图表26"),
+        ("tier 1", "tier 1"),
+    ],
+)
+def test_code_words(code, words):
+    assert tables.code_words(code) == words

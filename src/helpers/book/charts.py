@@ -225,7 +225,7 @@ def _narrow_node(node, f: float) -> None:
             elif key == "width" and isinstance(value, dict) and "step" in value:
                 value["step"] = max(6, round(value["step"] * f))
             elif key in ("labelLimit", "limit") and isinstance(value, (int, float)) and value > 0:
-                node[key] = max(60, round(value * f))
+                node[key] = min(value, max(150, round(value * f)))
             elif key == "title" and not (isinstance(value, dict) and value.get("orient") == "bottom"):
                 node[key] = _wrap_title(value)
             elif key == "legend" and isinstance(value, dict):

@@ -46,6 +46,8 @@ def defer_page_scripts(app, pagename, templatename, context, doctree) -> None:
     """Give ``defer`` to every script file of the page that is neither async nor needed inline."""
     from sphinx.builders.html._assets import _JavaScript
 
+    if pagename == "search":
+        return  # the search page runs Sphinx's search inline, with doctools loaded first
     scripts = []
     for js in context.get("script_files", []):
         attrs = dict(getattr(js, "attributes", {}) or {})

@@ -328,6 +328,28 @@ def table(
     return Table(headers, rows, numeric, caption=caption, name=name, long=long, css=css, code=code)
 
 
+_CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+_TOKENS = {"npl": "NPL", "ltv": "LTV", "lpr": "LPR", "roe": "ROE", "roa": "ROA", "yoy": "year on year"}
+
+
+def code_words(text: str) -> str:
+    """Words for a data code a ledger row names (``business_npl_increase_1h25`` → ``business NPL
+    increase 1H25``; a unit code → its words); any other text is returned as it is."""
+    if text in UNIT_LABELS and (text in ("pp", "pct", "bp", "m2") or "_" in text):
+        return UNIT_LABELS[text]
+    if not _CODE.match(text):
+        return text
+    words = []
+    for token in text.split("_"):
+        if re.fullmatch(r"\d[hq]\d{2}", token):
+            words.append(token.upper())
+        elif re.fullmatch(r"\d{2}e", token):
+            words.append(token.upper())
+        else:
+            words.append(_TOKENS.get(token, token))
+    return " ".join(words)
+
+
 def ledger_table(
     ledger_frame: pd.DataFrame,
     *,
@@ -351,6 +373,8 @@ def ledger_table(
     if "difference" not in view.columns:
         view["difference"] = view["recomputed"] - view["published"]
     view["unit_words"] = [unit_words(u) for u in view["unit"]]
+    for name in ("table", "row", "column"):
+        view[name] = [code_words(str(v)) for v in view[name]]
     columns: dict[str, object] = {"chapter": "chapter"} if chapter else {}
     columns.update(
         {
