@@ -94,7 +94,8 @@ def main(argv: list[str]) -> int:
                 f"{page:32s} perf {s['performance'] * 100:3.0f}  a11y {s['accessibility'] * 100:3.0f}  "
                 f"bp {s['best-practices'] * 100:3.0f}  seo {s['seo'] * 100:3.0f}  "
                 f"FCP {m['FCP'] / 1000:4.1f} s  LCP {m['LCP'] / 1000:4.1f} s  TBT {m['TBT']:4.0f} ms  "
-                f"CLS {m['CLS']:.3f}  {m['bytes'] / 1000:5.0f} kB" + ("  <- " + ", ".join(misses) if misses else ""),
+                f"CLS {m['CLS']:.3f}  {m['bytes'] / 1000:5.0f} kB"
+                + ("  <- " + ", ".join(misses) if misses else ""),
                 flush=True,
             )
     finally:
