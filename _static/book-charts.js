@@ -2,7 +2,8 @@
    in print and in the PDF). This small deferred script makes a chart interactive (tooltips, the
    "save as SVG / PNG" menu) the first time a reader points at it, touches it or tabs to it: only
    then does it load the vega runtime (_static/vega-bundle.js, once per page), so no page pays
-   for it before a reader asks. It also opens collapsed tables for printing. */
+   for it before a reader asks. A chart with sliders or menus comes alive as the reader scrolls it
+   into view. It also opens collapsed tables for printing. */
 (function () {
   "use strict";
   var OPTIONS = {
@@ -65,13 +66,26 @@
     });
   }, { rootMargin: "200px 0px" }) : null;
 
+  var withControls = [];
   document.querySelectorAll(".vega-chart").forEach(function (el) {
     ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
       el.addEventListener(type, wake, { once: true, passive: true });
     });
-    // Charts with their own controls (sliders, menus) need the runtime to show them.
-    if (watcher && el.getAttribute("data-wake") === "visible") { watcher.observe(el); }
+    if (el.getAttribute("data-wake") === "visible") { withControls.push(el); }
   });
+  // Charts with their own controls (sliders, menus) need the runtime to show them: they come
+  // alive as they scroll into view, once the reader has started reading (scrolled, tapped, typed).
+  if (watcher && withControls.length) {
+    var engaged = false;
+    var engage = function () {
+      if (engaged) { return; }
+      engaged = true;
+      withControls.forEach(function (el) { watcher.observe(el); });
+    };
+    ["scroll", "pointerdown", "keydown", "touchstart"].forEach(function (type) {
+      window.addEventListener(type, engage, { once: true, passive: true });
+    });
+  }
   window.bookCharts = { hydrate: hydrate };
 
   // Collapsed long tables open for printing, and close again afterwards.
