@@ -74,7 +74,8 @@
     if (el.getAttribute("data-wake") === "visible") { withControls.push(el); }
   });
   // Charts with their own controls (sliders, menus) need the runtime to show them: they come
-  // alive as they scroll into view, once the reader has started reading (scrolled, tapped, typed).
+  // alive as they scroll into view, once the reader has started reading (wheel, tap, key): a
+  // programmatic scroll or resize (a screenshot, a test harness) does not count.
   if (watcher && withControls.length) {
     var engaged = false;
     var engage = function () {
@@ -82,7 +83,7 @@
       engaged = true;
       withControls.forEach(function (el) { watcher.observe(el); });
     };
-    ["scroll", "pointerdown", "keydown", "touchstart"].forEach(function (type) {
+    ["wheel", "pointerdown", "keydown", "touchstart"].forEach(function (type) {
       window.addEventListener(type, engage, { once: true, passive: true });
     });
   }
