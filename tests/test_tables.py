@@ -152,3 +152,19 @@ def test_ledger_table_keeps_published_decimals():
 )
 def test_code_words(code, words):
     assert tables.code_words(code) == words
+
+
+def test_ledger_table_download_keeps_its_name():
+    frame = pd.DataFrame(
+        {
+            "table": ["t"] * 25,
+            "row": ["r"] * 25,
+            "column": ["c"] * 25,
+            "published": [1.0] * 25,
+            "recomputed": [1.0] * 25,
+            "unit": ["pct"] * 25,
+            "status": ["match"] * 25,
+            "note": [""] * 25,
+        }
+    )
+    assert 'download="ledger-x.csv"' in tables.ledger_table(frame, name="ledger-x")._repr_html_()

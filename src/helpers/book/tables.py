@@ -373,8 +373,8 @@ def ledger_table(
     if "difference" not in view.columns:
         view["difference"] = view["recomputed"] - view["published"]
     view["unit_words"] = [unit_words(u) for u in view["unit"]]
-    for name in ("table", "row", "column"):
-        view[name] = [code_words(str(v)) for v in view[name]]
+    for label in ("table", "row", "column"):
+        view[label] = [code_words(str(v)) for v in view[label]]
     columns: dict[str, object] = {"chapter": "chapter"} if chapter else {}
     columns.update(
         {
