@@ -32,28 +32,93 @@ def test_finish_requires_source_and_description(kw):
         charts.finish(toy_chart(), **kw)
 
 
-def test_renderer_emits_local_vega_embed_and_no_cdn(monkeypatch):
+def _spec_of(html_text, variant="wide"):
+    match = re.search(
+        rf'<script type="application/json" class="vega-spec" data-variant="{variant}">(.*?)</script>',
+        html_text,
+        re.S,
+    )
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+def test_renderer_draws_svg_at_build_time_and_no_cdn(monkeypatch):
     monkeypatch.delenv("BOOK_BUILD", raising=False)
     bundle = charts.finish(toy_chart(), source="s", description="d <b>")._repr_mimebundle_()
     html = bundle["text/html"]
-    assert "vegaEmbed(el," in html
     assert 'aria-label="d &lt;b&gt;"' in html
-    assert "cdn" not in html.lower() and "https://" not in html.split("vegaEmbed")[0]
+    assert '<div class="vega-static vega-wide' in html and "<svg" in html and "viewBox" in html
+    assert "<script>" not in html, "no inline script: book-charts.js makes charts live"
+    assert "cdn" not in html.lower()
     assert any(k.startswith("application/vnd.vegalite") for k in bundle)
-    spec_text = re.search(r"vegaEmbed\(el, (\{.*\}), \{", html).group(1)
-    assert json.loads(spec_text)["description"] == "d <b>"
+    assert _spec_of(html)["description"] == "d <b>"
+
+
+def test_static_svg_scales_with_its_column():
+    html = charts.chart_html(charts.finish(toy_chart(), source="s", description="d").to_dict())
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    width = re.search(r' width="([\d.]+)"', svg).group(1)
+    assert f"max-width:{width}px" in svg and 'preserveAspectRatio="xMinYMin meet"' in svg
+
+
+def test_wide_chart_gets_a_phone_drawing_within_the_phone_column():
+    wide = toy_chart().properties(width=900)
+    html = charts.chart_html(charts.finish(wide, source="a long source line " * 6, description="d").to_dict())
+    assert "vega-narrow" in html and "has-narrow" in html
+    widths = [float(w) for w in re.findall(r'<svg[^>]* width="([\d.]+)"', html)]
+    assert widths[0] > charts.NARROW >= widths[1]
+    narrow = _spec_of(html, "narrow")
+    assert narrow["vconcat"][0]["width"] < 900
+    assert all(len(line) <= charts.SOURCE_LINE_CHARS for line in narrow["title"]["text"])
+
+
+def test_narrow_chart_needs_no_phone_drawing():
+    html = charts.chart_html(
+        charts.finish(toy_chart().properties(width=200), source="s", description="d").to_dict()
+    )
+    assert "vega-narrow" not in html
+
+
+def test_svg_ids_are_prefixed_per_chart():
+    svg = charts.static_svg(
+        {
+            "mark": "bar",
+            "data": {"values": [{"a": 1}]},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        },
+        "vg-x",
+    )
+    ids = re.findall(r'\sid="([^"]+)"', svg)
+    assert all(i.startswith("vg-x-") for i in ids)
+
+
+def test_charts_with_controls_wake_when_visible():
+    slider = alt.param(value=1, bind=alt.binding_range(min=0, max=2))
+    chart = toy_chart().add_params(slider)
+    html = charts.chart_html(charts.finish(chart, source="s", description="d").to_dict())
+    assert 'data-wake="visible"' in html
+    plain = charts.chart_html(charts.finish(toy_chart(), source="s", description="d").to_dict())
+    assert 'data-wake="touch"' in plain
+
+
+def test_text_wrapping_counts_chinese_as_wide():
+    assert charts._text_width("图表11") == 6
+    lines = charts._wrap_lines("Source: 图表11 top left; 图表11 top right; 图表11 bottom", 20)
+    assert all(charts._text_width(line) <= 20 for line in lines)
 
 
 def test_element_ids_are_deterministic_per_spec_and_unique():
-    a = charts.chart_html({"description": "x", "mark": "bar"})
-    b = charts.chart_html({"description": "x", "mark": "bar"})
+    spec = {"description": "x", "mark": "bar", "data": {"values": [{"a": 1}]}}
+    a = charts.chart_html(spec)
+    b = charts.chart_html(spec)
     ida, idb = (re.search(r'id="(vg-[0-9a-f]+)-(\d+)"', h).groups() for h in (a, b))
     assert ida[0] == idb[0] and ida[1] != idb[1]
 
 
-def test_script_cannot_be_closed_by_spec_text():
-    html = charts.chart_html({"description": "</script><script>alert(1)</script>"})
-    assert html.count("</script>") == 1
+def test_spec_text_cannot_close_its_script():
+    html = charts.chart_html(
+        {"description": "</script><script>alert(1)</script>", "mark": "bar", "data": {"values": []}}
+    )
+    assert html.count("</script>") == html.count('class="vega-spec"') == 1
 
 
 def test_charts_are_drawn_in_the_house_theme():
@@ -68,12 +133,19 @@ def test_charts_are_drawn_in_the_house_theme():
 
 def test_data_text_cannot_open_a_comment_or_end_the_script():
     """`<!--` in a chart's data would put the browser's parser in a state that hides the page."""
-    spec = {"description": "x", "data": {"values": [{"note": "<!-- <script>alert(1)</script> & more"}]}}
+    spec = {
+        "description": "x",
+        "mark": "bar",
+        "data": {"values": [{"note": "<!-- <script>alert(1)</script> & more"}]},
+    }
     html = charts.chart_html(spec)
-    script = html.split("<script>", 1)[1]
-    assert "<!--" not in script and "<script" not in script and script.count("</script>") == 1
-    embedded = re.search(r"vegaEmbed\(el, (\{.*\}), \{", script).group(1)
-    assert json.loads(embedded)["data"]["values"][0]["note"] == "<!-- <script>alert(1)</script> & more"
+    scripts = re.findall(
+        r'<script type="application/json" class="vega-spec"[^>]*>(.*?)</script>', html, flags=re.S
+    )
+    assert scripts
+    for script in scripts:
+        assert "<!--" not in script and "<script" not in script and "</" not in script
+        assert json.loads(script)["data"]["values"][0]["note"] == "<!-- <script>alert(1)</script> & more"
 
 
 def test_bundle_written_once_and_defines_globals(tmp_path):
@@ -87,7 +159,8 @@ def test_bundle_written_once_and_defines_globals(tmp_path):
 
 def test_build_output_is_html_only(monkeypatch):
     monkeypatch.setenv("BOOK_BUILD", "1")
-    assert list(charts.book_renderer({"description": "x"})) == ["text/html"]
+    spec = {"description": "x", "mark": "bar", "data": {"values": [{"a": 1}]}}
+    assert list(charts.book_renderer(spec)) == ["text/html"]
 
 
 def test_in_the_lab_a_chart_is_svg_drawn_by_the_pinned_vega_lite(monkeypatch):

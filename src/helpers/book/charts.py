@@ -1,13 +1,18 @@
-"""The book's charts: one Altair theme, a source line on every chart, offline rendering.
+"""The book's charts: one Altair theme, a source line on every chart, drawn at build time.
 
 Importing this module enables two things:
 
 * the ``book`` theme (Okabe–Ito colours, which stay distinct for colour-blind readers;
-  dark text for contrast; fixed sizes so pages do not reflow);
-* the ``book`` renderer: each chart becomes a ``<div>`` plus a short script calling
-  ``vegaEmbed``, which the site loads **once** from ``_static/vega-bundle.js`` (built from the
-  pinned ``vl-convert-python`` by :func:`write_bundle`; no CDN). The output also carries the
-  Vega-Lite MIME type so JupyterLab previews the chart natively while you write.
+  dark text for contrast; the site's own chart font, so the build-time drawing lines up);
+* the ``book`` renderer: each chart becomes a ``<div class="vega-chart">`` holding the chart
+  **drawn as SVG at build time** by the pinned ``vl-convert`` (it shows before any script runs,
+  without JavaScript, in print and in the PDF; it scales with its column), a second drawing sized
+  for a phone when the chart is wider than a phone's column, and the Vega-Lite spec as JSON.
+  ``_static/book-charts.js`` (deferred, a few kB) loads the vega runtime
+  (``_static/vega-bundle.js``, built by :func:`write_bundle`; no CDN) only when a reader points
+  at, touches or tabs to a chart, and swaps the drawing for the live chart (tooltips, "save as").
+  Outside the build the output also carries the Vega-Lite MIME type, so JupyterLab previews
+  the chart natively while you write.
 
 Chart element ids are derived from the spec (a hash plus a per-kernel counter), so two
 executions of the same notebook give byte-identical HTML.
@@ -15,11 +20,14 @@ executions of the same notebook give byte-identical HTML.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import itertools
 import json
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 import altair as alt
@@ -30,6 +38,12 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 TEXT = "#222222"
 MUTED = "#555555"
 WIDTH, HEIGHT = 440, 260
+FONT = "'DejaVu Sans', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
+"""Chart text. DejaVu Sans ships with the site (``_static/fonts``, Latin subset) and is the font
+vl-convert measures with (``fonts/`` beside this module), so the SVG drawn at build time lines
+up in every browser; Chinese characters fall back to a CJK font (one em wide in any of them)."""
+
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 EMBED_OPTIONS = {
     "renderer": "svg",
@@ -47,7 +61,7 @@ def book_theme() -> alt.theme.ThemeConfig:
         "config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
-            "font": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif",
+            "font": FONT,
             "title": {"color": TEXT, "fontSize": 15, "anchor": "start", "subtitleColor": MUTED},
             "axis": {
                 "labelColor": TEXT,
@@ -100,34 +114,215 @@ def _element_id(spec_json: str) -> str:
     return f"vg-{digest}-{next(_counter)}"
 
 
+NARROW = 360
+"""Widest a chart may draw on a phone (a 390 px screen leaves a column of about 340 px)."""
+
+SOURCE_LINE_CHARS = 56
+"""Longest source-line line in the narrow drawing (11 px text, about 6 px a character)."""
+
+_SVG_SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"')
+
+
+def _svg_width(svg: str) -> float:
+    match = _SVG_SIZE.search(svg)
+    return float(match.group(2)) if match else 0.0
+
+
+_fonts_registered = False
+
+
+def _vl_convert():
+    """vl-convert with the chart font registered (once per process)."""
+    global _fonts_registered
+    import vl_convert
+
+    if not _fonts_registered:
+        vl_convert.register_font_directory(str(FONTS))
+        _fonts_registered = True
+    return vl_convert
+
+
+def static_svg(spec: dict, prefix: str) -> str:
+    """The chart drawn as SVG at build time by vl-convert, ready to sit inside the page.
+
+    The drawing scales with its column (``width="100%"`` up to its natural width, ``viewBox``
+    keeps the proportions); ids inside it get ``prefix`` so two charts on a page never share one.
+    """
+    svg = _vl_convert().vegalite_to_svg(spec, vl_version=vega_lite_version())
+    ids = set(re.findall(r'\sid="([^"]+)"', svg))
+    for name in sorted(ids, key=len, reverse=True):
+        svg = svg.replace(f'id="{name}"', f'id="{prefix}-{name}"')
+        svg = svg.replace(f"url(#{name})", f"url(#{prefix}-{name})")
+        svg = svg.replace(f'href="#{name}"', f'href="#{prefix}-{name}"')
+    if _svg_width(svg) <= 0:
+        raise ValueError("vl-convert returned an SVG without a size")
+    svg = _SVG_SIZE.sub(
+        lambda m: (
+            f'<svg{m.group(1)} width="{m.group(2)}" height="{m.group(3)}" style="max-width:{m.group(2)}px"'
+            ' preserveAspectRatio="xMinYMin meet" focusable="false"'
+        ),
+        svg,
+        count=1,
+    )
+    return svg
+
+
+def _text_width(text: str) -> int:
+    """Width of ``text`` in Latin characters: a CJK character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_lines(lines, limit: int) -> list[str]:
+    """Break each line of ``lines`` at spaces so no line is wider than ``limit`` characters.
+
+    A line that needs ``n`` pieces is cut into ``n`` pieces of about equal width, so no word is
+    left alone on a last line.
+    """
+    out = []
+    for line in [lines] if isinstance(lines, str) else lines:
+        pieces = -(-_text_width(line) // limit)
+        balanced = _greedy_wrap(line, min(limit, -(-_text_width(line) // max(pieces, 1)) + 6))
+        out.extend(balanced if len(balanced) <= pieces else _greedy_wrap(line, limit))
+    return out
+
+
+def _greedy_wrap(line: str, limit: int) -> list[str]:
+    """Fill each piece of ``line`` with words up to ``limit`` characters."""
+    out, current = [], ""
+    for word in line.split(" "):
+        if current and _text_width(current) + 1 + _text_width(word) > limit:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return out
+
+
+TITLE_CHARS = 34
+"""Longest line of a chart, axis or legend title in the narrow drawing."""
+
+
+def _wrap_title(value):
+    if isinstance(value, str) and _text_width(value) > TITLE_CHARS:
+        return _wrap_lines(value, TITLE_CHARS)
+    if isinstance(value, list):
+        return _wrap_lines(value, TITLE_CHARS) if any(_text_width(v) > TITLE_CHARS for v in value) else value
+    if isinstance(value, dict) and "text" in value:
+        value["text"] = _wrap_title(value["text"])
+        if "subtitle" in value:
+            value["subtitle"] = _wrap_title(value["subtitle"])
+    return value
+
+
+def _narrow_node(node, f: float) -> None:
+    if isinstance(node, dict):
+        for key, value in list(node.items()):
+            if key in ("data", "datasets", "config"):
+                continue
+            if key == "width" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                node[key] = max(40, round(value * f))
+            elif key == "width" and isinstance(value, dict) and "step" in value:
+                value["step"] = max(6, round(value["step"] * f))
+            elif key in ("labelLimit", "limit") and isinstance(value, (int, float)) and value > 0:
+                node[key] = min(value, max(150, round(value * f)))
+            elif key == "title" and not (isinstance(value, dict) and value.get("orient") == "bottom"):
+                node[key] = _wrap_title(value)
+            elif key == "legend" and isinstance(value, dict):
+                value["orient"] = "bottom"
+                value["direction"] = "vertical"
+                _narrow_node(value, f)
+            else:
+                _narrow_node(value, f)
+    elif isinstance(node, list):
+        for value in node:
+            _narrow_node(value, f)
+
+
+def narrow_spec(spec: dict, f: float) -> dict:
+    """``spec`` for a phone: every width (plot, bar step, label limit) times ``f``, titles and
+    source lines wrapped, legends under the plot."""
+    narrow = copy.deepcopy(spec)
+    _narrow_node(narrow, f)
+    config = narrow.setdefault("config", {})
+    view = config.setdefault("view", {})
+    view["continuousWidth"] = max(60, round(view.get("continuousWidth", WIDTH) * f))
+    view["discreteWidth"] = {"step": max(6, round(20 * f))}
+    config.setdefault("legend", {}).update(orient="bottom", direction="vertical")
+    config.setdefault("axisX", {}).update(labelOverlap=True)
+    title = narrow.get("title")
+    if isinstance(title, dict) and title.get("orient") == "bottom":
+        title["text"] = _wrap_lines(title["text"], SOURCE_LINE_CHARS)
+    return narrow
+
+
+def phone_drawing(spec: dict, wide_width: float) -> tuple[dict, float] | None:
+    """A narrower version of ``spec`` that draws at most :data:`NARROW` px wide, or None if not needed.
+
+    Shrinks the plot widths by the factor the natural width exceeds the target, then again
+    while the drawing is still too wide (long labels and legends do not shrink linearly).
+    """
+    vl_convert = _vl_convert()
+    if wide_width <= NARROW:
+        return None
+    f = NARROW / wide_width
+    best = None
+    for _ in range(3):
+        candidate = narrow_spec(spec, f)
+        width = _svg_width(vl_convert.vegalite_to_svg(candidate, vl_version=vega_lite_version()))
+        best = (candidate, width)
+        if width <= NARROW:
+            break
+        f *= 0.97 * NARROW / width
+    return best
+
+
 def chart_html(spec: dict) -> str:
-    """The HTML the site shows for one Vega-Lite ``spec``: a container and a ``vegaEmbed`` call."""
+    """The HTML the site shows for one Vega-Lite ``spec``.
+
+    A ``<div class="vega-chart">`` holding the chart drawn as SVG at build time (for desktops and
+    print, and, when the chart is wider than a phone's column, a second drawing sized for a
+    phone; CSS shows the one that fits) and the spec as JSON, which ``_static/book-charts.js``
+    hands to ``vegaEmbed`` when a reader first points at, touches or tabs to the chart.
+    """
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     element = _element_id(spec_json)
     label = html.escape(spec.get("description") or "chart", quote=True)
-    # Data text inside a <script> must not end it or open a comment (`</script>`, `<!--`):
-    # every <, > and & (and the JavaScript line separators) become JSON \u escapes.
-    safe_spec = (
-        spec_json.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-    options = json.dumps(EMBED_OPTIONS, sort_keys=True)
-    return (
-        f'<div id="{element}" class="vega-chart" role="figure" aria-label="{label}"></div>\n'
-        "<script>\n(function () {\n"
-        f'  var el = document.getElementById("{element}");\n'
-        '  if (typeof vegaEmbed === "undefined") {\n'
-        '    el.textContent = "This chart needs the book\'s vega-bundle.js, which did not load.";\n'
-        "    return;\n  }\n"
-        f"  vegaEmbed(el, {safe_spec}, {options})"
-        '.then(function () { var s = el.querySelector("summary");'
-        ' if (s) { s.setAttribute("aria-label", "Chart actions: save as SVG or PNG"); } })'
-        '.catch(function (err) { el.textContent = "Chart error: " + err; console.error(err); });\n'
-        "})();\n</script>"
-    )
+    wide = static_svg(spec, element)
+    # A chart with its own controls (sliders, menus) comes alive when it scrolls into view, since
+    # its controls exist only in the live chart; any other on a reader's first touch.
+    wake = "visible" if '"bind":' in spec_json else "touch"
+    parts = [
+        f'<div id="{element}" class="vega-chart" role="figure" aria-label="{label}" tabindex="0"'
+        f' data-wake="{wake}">',
+        f'<div class="vega-static vega-wide">{wide}</div>',
+    ]
+    specs = [("wide", spec_json)]
+    phone = phone_drawing(spec, _svg_width(wide))
+    if phone is not None:
+        narrow, _ = phone
+        parts[1] = parts[1].replace(
+            'class="vega-static vega-wide"', 'class="vega-static vega-wide has-narrow"'
+        )
+        parts.append(f'<div class="vega-static vega-narrow">{static_svg(narrow, element + "-n")}</div>')
+        specs.append(
+            ("narrow", json.dumps(narrow, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+        )
+    for variant, text in specs:
+        # Data text inside a <script> must not end it or open a comment (`</script>`, `<!--`):
+        # every <, > and & (and the JavaScript line separators) become JSON \u escapes.
+        safe = (
+            text.replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+        )
+        parts.append(
+            f'<script type="application/json" class="vega-spec" data-variant="{variant}">{safe}</script>'
+        )
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def book_renderer(spec: dict, **metadata) -> dict:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -38,11 +41,33 @@ def changed(before: dict[Path, int], after: dict[Path, int]) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".csv", ".txt", ".xml", ".md", ".ipynb", ".bib"}
+"""Suffixes served gzip-compressed to a client that accepts it, as any static host does."""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files without logging each request over the build messages."""
+    """Serves files (text compressed with gzip) without logging each request over the build messages."""
 
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if (
+            os.path.splitext(path)[1] not in COMPRESSED
+            or not os.path.isfile(path)
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
+            return super().send_head()
+        with open(path, "rb") as fh:
+            body = gzip.compress(fh.read(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def serve(port: int) -> http.server.ThreadingHTTPServer:

@@ -172,25 +172,16 @@ def units_table() -> pd.DataFrame:
 
 
 def ledger_html(table: pd.DataFrame) -> str:
-    """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``)."""
-    view = table[
-        [
-            "chapter",
-            "table",
-            "row",
-            "column",
-            "published",
-            "recomputed",
-            "difference",
-            "unit",
-            "status",
-            "note",
-        ]
-    ].copy()
-    view["recomputed"] = view["recomputed"].map(lambda v: f"{v:.6g}")
-    view["difference"] = view["difference"].map(lambda v: f"{v:+.4g}")
-    view["published"] = view["published"].map(lambda v: f"{v:g}")
-    chapters = sorted(view["chapter"].unique())
+    """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``).
+
+    Made by :func:`helpers.book.tables.ledger_table` (never collapsed: the filters are the way in).
+    """
+    from helpers.book import tables
+
+    view = tables.ledger_table(
+        table, name="ledger", long=len(table) + 1, chapter=True, css="ledger ledger-table filterable"
+    )
+    chapters = sorted(table["chapter"].unique())
 
     def options(values):
         return "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
@@ -203,5 +194,79 @@ def ledger_html(table: pd.DataFrame) -> str:
         f"{options(['match', 'mismatch'])}</select></label> "
         '<span class="ledger-count" aria-live="polite"></span></div>'
     )
-    body = view.to_html(index=False, classes="ledger-table filterable", border=0, escape=True)
-    return controls + "\n" + body
+    return controls + "\n" + view._repr_html_()
+
+
+# --------------------------------------------------------------------------- reader tables
+
+
+def _unit_codes_to_words(text: str) -> str:
+    from helpers.book import tables
+
+    for code in sorted(units.UNITS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w]){re.escape(code)}(?![\w])", tables.UNIT_LABELS[code], text)
+    return text
+
+
+def errata_tables() -> dict:
+    """Both errata tables as readers see them (:mod:`helpers.book.tables`)."""
+    from helpers.book import sources, tables
+
+    found = errata()
+    led = found["ledger"].copy()
+    led["source"] = [sources.label(s) for s in led["source"]]
+    led["unit_words"] = [tables.unit_words(u) for u in led["unit"]]
+    dat = found["data"].copy()
+    dat["source"] = [sources.label(s) for s in dat["source"]]
+    dat["published"] = [_unit_codes_to_words(str(p)) for p in dat["published"]]
+    return {
+        "ledger": tables.table(
+            led,
+            {
+                "chapter": "chapter",
+                "source": "source",
+                "table": "table",
+                "cell": "cell",
+                "published": tables.Column("published", decimals=tables.AS_PRINTED),
+                "recomputed": tables.Column("ours", decimals=4),
+                "unit_words": "unit",
+                "evidence": "evidence",
+            },
+            name="errata-ledger",
+            long=len(led) + 1,
+        ),
+        "data": tables.table(
+            dat,
+            {
+                "kind": "kind",
+                "table": tables.Column("data table", code=True),
+                "line": tables.Column("line", unit="count"),
+                "what": "what",
+                "published": "published",
+                "source": "source",
+                "locator": "where",
+                "evidence": "evidence",
+            },
+            name="errata-data",
+            long=len(dat) + 1,
+        ),
+    }
+
+
+def units_display():
+    """Every unit code with the words the tables use, its dimension, size and printed form."""
+    from helpers.book import tables
+
+    frame = units_table().reset_index()
+    frame["words"] = [tables.UNIT_LABELS[c] for c in frame["code"]]
+    return tables.table(
+        frame,
+        {
+            "code": tables.Column("code in the data", code=True),
+            "words": "in the tables",
+            "dimension": tables.Column("dimension", code=True),
+            "factor": tables.Column("size in base units", decimals=tables.AS_PRINTED),
+            "published as": "printed as",
+        },
+        name="units",
+    )

@@ -55,7 +55,7 @@ def timeline(events: pd.DataFrame) -> alt.VConcatChart:
         source=sources.for_frame(events),
         description=(
             f"Timeline of {len(ev)} housing-finance policy events from {ev['when'].min()} "
-            f"to {ev['when'].max()}, grouped by policy area; hover a dot for details."
+            f"to {ev['when'].max()}, grouped by policy area; each dot carries the event's details."
         ),
     )
 

@@ -89,9 +89,9 @@ def hidden_npl(test_ratio_pct: float) -> pd.DataFrame:
     jri = lookup.value(banking_system(), indicator="npl_ratio", estimator="Japan Research Institute")
     rows = []
     for label, r in [
-        ("official (2025Q3)", o["ratio_pct"]),
-        ("Japan Research Institute estimate (end-2024)", jri),
-        ("ratio tested (parameter)", test_ratio_pct),
+        ("official, Q3 2025", o["ratio_pct"]),
+        ("JRI estimate, end-2024", jri),
+        ("test ratio", test_ratio_pct),
     ]:
         g = hidden_npl_gap(o["balance_trn"], o["ratio_pct"], r)
         rows.append(
@@ -453,8 +453,8 @@ def numbers(test_ratio: float, prorate_date: _dt.date) -> dict[str, float | str]
     ):
         v[f"o_{k}"] = o[k]
     v["o_change_bn"] = units.convert(o["change_trn"], "CNY_trn", "CNY_bn")
-    jri_row = hid.loc["Japan Research Institute estimate (end-2024)"]
-    test_row = hid.loc["ratio tested (parameter)"]
+    jri_row = hid.loc["JRI estimate, end-2024"]
+    test_row = hid.loc["test ratio"]
     v["loans_trn"] = float(jri_row["loans_trn"])
     v["jri_ratio"] = float(jri_row["ratio_pct"])
     v["jri_npl_trn"] = float(jri_row["npl_trn"])

@@ -159,13 +159,13 @@ def homes_chart() -> alt.VConcatChart:
 def hidden_npl_chart(test_ratio_pct: float) -> alt.VConcatChart:
     """Bars: NPL balance (CNY trn) at the official ratio, the JRI estimate and the tested ratio."""
     df = m.hidden_npl(test_ratio_pct)
-    df["label"] = [f"{s} — {r:.2f} %" for s, r in zip(df["scenario"], df["ratio_pct"])]
+    df["label"] = [f"{s}: {r:.2f} %" for s, r in zip(df["scenario"], df["ratio_pct"])]
     chart = (
         alt.Chart(df, title="Bad loans on the same loan book at three NPL ratios")
         .mark_bar()
         .encode(
             x=alt.X("npl_trn:Q", title="NPL balance, CNY trillion"),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=380)),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
             color=alt.Color("scenario:N", legend=None),
             tooltip=[
                 "scenario:N",

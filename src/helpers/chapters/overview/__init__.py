@@ -192,3 +192,23 @@ def numbers(alternative_npl_ratio_pct: float | None = None) -> dict[str, float]:
     ):
         out[name] = derived[name]
     return out
+
+
+def headline_display():
+    """The headline figures as a reader's table: each value in its unit, with its period and source."""
+    from helpers.book import sources, tables
+    from helpers.book.tables import Column
+
+    frame = headline_figures().copy()
+    frame["cited"] = [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])]
+    return tables.table(
+        frame,
+        {
+            "figure": "figure",
+            "value": Column("value", unit_from="unit", decimals=tables.AS_PRINTED),
+            "unit": "unit",
+            "period": "period",
+            "cited": "source",
+        },
+        name="headline-figures",
+    )
