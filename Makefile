@@ -11,10 +11,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast site run chromium lock chapter preview benchmark clean help
+.PHONY: book test test-fast site run chromium system-packages lock chapter preview benchmark clean help
 
 help:
-	@echo "make book        build the site into _build/html (executes changed chapters only)"
+	@echo "make book        build the site and its PDF edition into _build/html (executes changed chapters only)"
 	@echo "make test        build, then run every test: helpers, data, nbval, scenarios, browser"
 	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
 	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
@@ -32,20 +32,30 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	$(PY) -m uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
-book: $(STAMP)
+book: $(STAMP) system-packages
 	$(PY) -m helpers.build book --jobs $(JOBS)
 
-site: $(STAMP)
+site: $(STAMP) system-packages
 	$(PY) -m helpers.build site
 
 run: $(STAMP)
 	@test -n "$(CH)" || (echo "usage: make run CH=<chapter name>"; exit 2)
 	$(PY) -m helpers.build run $(CH)
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+# Debian packages, installed with apt-get (as root) when missing: chromium prints the PDF edition
+# and runs the browser tests; fonts-noto-cjk is what the book's Chinese web font is cut from;
+# poppler-utils (pdffonts, pdftotext) lets the tests read the PDF.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || missing="$$missing fonts-noto-cjk"; \
+	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+chromium: system-packages
 
 test: book chromium
 	$(PY) -m pytest tests _build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.build.downloads import spreadsheet_csv
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
@@ -32,13 +34,20 @@ def test_ledger_is_identical_across_processes(tmp_path):
     assert first.count(b"\n") > 10
     published = ROOT / "_build" / "source" / "generated" / "ledger.csv"
     if published.exists():
-        assert published.read_bytes() == first, "the site's ledger.csv differs from a fresh recomputation"
+        # The site's copy carries a UTF-8 byte-order mark for spreadsheets (helpers.build.downloads).
+        assert published.read_bytes() == spreadsheet_csv(first), (
+            "the site's ledger.csv differs from a fresh recomputation"
+        )
 
 
 @pytest.mark.skipif(not (SITE / "index.html").exists(), reason="run `make book` first")
 def test_site_downloads_equal_the_data_package():
     digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
-    sources = {p.name: digest(p) for p in (ROOT / "data").glob("*.csv")}
+    # The site's CSVs are the data package's with a UTF-8 byte-order mark for spreadsheets.
+    sources = {
+        p.name: hashlib.sha256(spreadsheet_csv(p.read_bytes())).hexdigest()
+        for p in (ROOT / "data").glob("*.csv")
+    }
     sources["datapackage.json"] = digest(ROOT / "data" / "datapackage.json")
     offered = {p.name: digest(p) for p in (SITE / "_downloads").rglob("*") if p.name in sources}
     assert set(offered) == set(sources), f"not offered for download: {sorted(set(sources) - set(offered))}"

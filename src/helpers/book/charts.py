@@ -24,6 +24,8 @@ from pathlib import Path
 
 import altair as alt
 
+from helpers.book import chart_downloads
+
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 """Okabe–Ito colours: blue, vermillion, green, purple, orange, sky, yellow, black."""
 
@@ -106,7 +108,8 @@ def chart_html(spec: dict) -> str:
     element = _element_id(spec_json)
     label = html.escape(spec.get("description") or "chart", quote=True)
     safe_spec = spec_json.replace("</", "<\\/")
-    options = json.dumps(EMBED_OPTIONS, sort_keys=True)
+    # File names and print resolution for the chart's exports, and its data as CSV (h13b's hook).
+    options = json.dumps({**EMBED_OPTIONS, **chart_downloads.embed_options(spec)}, sort_keys=True)
     return (
         f'<div id="{element}" class="vega-chart" role="figure" aria-label="{label}"></div>\n'
         "<script>\n(function () {\n"
@@ -118,7 +121,7 @@ def chart_html(spec: dict) -> str:
         '.then(function () { var s = el.querySelector("summary");'
         ' if (s) { s.setAttribute("aria-label", "Chart actions: save as SVG or PNG"); } })'
         '.catch(function (err) { el.textContent = "Chart error: " + err; console.error(err); });\n'
-        "})();\n</script>"
+        "})();\n</script>\n" + chart_downloads.data_link_html(spec)
     )
 
 
