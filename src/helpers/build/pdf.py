@@ -11,7 +11,10 @@ plus a print stylesheet (:data:`PRINT_CSS`):
   (``_static/fonts``), which Chromium embeds in the PDF;
 * page numbers in the footer; PDF bookmarks from the headings (Chromium's document outline);
 * the contents list each page's first page number. They come from a first print: its outline
-  gives the page of every heading, and the document is printed a second time with them.
+  gives the page of every heading; they are written into the loaded document, which is printed
+  a second time (the contents keep their length, so no page moves, and this is checked);
+* bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
+  at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
 Before printing, every table is measured at the printed width; a table wider than the text
 column stops the build naming the page and the table's first header cell, so no table is
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import io
 import os
 import posixpath
 import re
@@ -67,13 +71,16 @@ body { background: white; margin: 0; }
 .book-pdf .title-page h1 { font-size: 28pt; margin-bottom: 4mm; }
 .book-pdf .title-page p { font-size: 11pt; color: #333; max-width: 140mm; }
 .book-pdf .title-page .author { font-size: 14pt; margin-bottom: 20mm; }
-.book-pdf nav.contents { break-before: page; background: none; border: 0; box-shadow: none;
-  padding: 0; }
-.book-pdf nav.contents ol { list-style: none; padding-left: 0; }
-.book-pdf nav.contents li { display: flex; font-size: 11pt; margin: 3pt 0; }
-.book-pdf nav.contents li .fill { flex: 1; border-bottom: 1px dotted #999; margin: 0 4pt 4pt; }
-.book-pdf nav.contents li .num { min-width: 2.5em; text-align: right; }
-.book-pdf nav.contents .part { font-weight: bold; margin-top: 10pt; display: block; }
+/* Shadows print as raster images: none anywhere. */
+html body main.book-pdf, html body main.book-pdf * { box-shadow: none !important;
+  text-shadow: none !important; }
+.book-pdf nav.book-contents { break-before: page; background: none !important; border: 0 !important;
+  padding: 0 !important; }
+.book-pdf nav.book-contents ol { list-style: none; padding-left: 0; }
+.book-pdf nav.book-contents li { display: flex; font-size: 11pt; margin: 3pt 0; }
+.book-pdf nav.book-contents li .fill { flex: 1; border-bottom: 1px dotted #999; margin: 0 4pt 4pt; }
+.book-pdf nav.book-contents li .num { min-width: 2.5em; text-align: right; }
+.book-pdf nav.book-contents .part { font-weight: bold; margin-top: 10pt; display: block; }
 """
 
 
@@ -182,6 +189,13 @@ def _stylesheets(soup, page: BookPage, site_prefix: str) -> list[str]:
     return hrefs
 
 
+def page_title(path: Path) -> str:
+    """The title of a built page as the PDF prints it: its ``h1``, section number included."""
+    _, article = _page_article(path)
+    _strip_machinery(article)
+    return _heading_text(article)
+
+
 def _heading_text(article) -> str:
     h1 = article.find("h1")
     return " ".join(h1.get_text(" ", strip=True).split()) if h1 else ""
@@ -233,7 +247,7 @@ def combined_html(
         num = numbers.get(page.slug, "")
         items.append(
             f'<li><a href="#{page.slug}">{html_lib.escape(heading)}</a><span class="fill"></span>'
-            f'<span class="num">{num}</span></li>'
+            f'<span class="num" data-slug="{page.slug}">{num}</span></li>'
         )
     head = "\n".join(f'<link rel="stylesheet" href="{h}">' for h in styles)
     head += "\n" + "\n".join(f'<script src="{s}"></script>' for s in scripts)
@@ -246,7 +260,7 @@ def combined_html(
 <body><main class="book-pdf bd-article">
 <section class="title-page" id="title-page"><h1>{html_lib.escape(title)}</h1>
 <p class="author">{html_lib.escape(author)}</p>{front}</section>
-<nav class="contents" aria-label="Contents"><h1 id="contents">Contents</h1><ol>
+<nav class="book-contents" aria-label="Contents"><h1 id="contents">Contents</h1><ol>
 {"".join(items)}
 </ol></nav>
 {"".join(bodies)}
@@ -273,6 +287,32 @@ TABLES_TOO_WIDE = """() => {
 
 CHARTS_DRAWN = """() => [...document.querySelectorAll('.vega-chart')].every(e => e.querySelector('svg'))"""
 
+HEADINGS = """() => [...document.querySelectorAll(
+    'main.book-pdf h1, main.book-pdf h2, main.book-pdf h3, main.book-pdf h4, main.book-pdf h5, main.book-pdf h6')]
+  .filter(h => h.getClientRects().length > 0)
+  .map(h => h.textContent.replace(/\\s+/g, ' ').trim())"""
+
+FILL_CONTENTS = """(numbers) => {
+  for (const [slug, number] of Object.entries(numbers)) {
+    const cell = document.querySelector(`nav.book-contents .num[data-slug="${slug}"]`);
+    if (cell) cell.textContent = String(number);
+  }
+}"""
+
+# A4 is 210 mm wide; less the left and right margins, the text column is 176 mm = 665 CSS px.
+TEXT_WIDTH_PX = round((210 - 17 - 17) / 25.4 * 96)
+
+PDF_OPTIONS = {
+    "format": PAGE_FORMAT,
+    "margin": MARGIN,
+    "print_background": True,
+    "display_header_footer": True,
+    "header_template": "<span></span>",
+    "footer_template": FOOTER,
+    "outline": True,  # bookmarks from the headings (needs the tagged PDF)
+    "tagged": True,
+}
+
 
 def _serve(directory: Path):
     import functools
@@ -289,52 +329,155 @@ def _serve(directory: Path):
     return server
 
 
-def print_pdf(url: str, output: Path, text_width_px: int) -> None:
-    """Print the document at ``url`` to ``output`` with Chromium; :class:`PdfError` on a wide table."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
+def _launch(playwright):
     if not Path(CHROMIUM).exists():
         raise PdfError(
-            f"the PDF edition is printed by Debian's chromium, not found at {CHROMIUM}: run `make chromium`"
+            f"the PDF edition is printed by Debian's chromium, not found at {CHROMIUM}: run `make system-packages`"
         )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": text_width_px, "height": 1000})
-            errors = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.emulate_media(media="print")
-            page.goto(url, wait_until="load", timeout=120_000)
-            try:
-                page.wait_for_function(CHARTS_DRAWN, timeout=120_000)
-            except PlaywrightError:
-                raise PdfError(
-                    f"charts did not draw in the print document ({'; '.join(errors) or 'no script error'})"
-                ) from None
-            page.evaluate("document.fonts.ready.then(() => true)")
-            wide = page.evaluate(TABLES_TOO_WIDE)
-            if wide:
-                raise PdfError(
-                    "tables wider than the printed page (they would lose columns):\n  "
-                    + "\n  ".join(
-                        f"{slug}: table starting '{first}' is {w}px, the column {text_width_px}px"
-                        for slug, first, w in wide
-                    )
-                )
-            page.pdf(
-                path=str(output),
-                format=PAGE_FORMAT,
-                margin=MARGIN,
-                print_background=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=FOOTER,
-                outline=True,
-                tagged=True,
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+
+
+def open_document(browser, url: str, text_width_px: int = TEXT_WIDTH_PX):
+    """Load the print document in ``browser`` as it will print; :class:`PdfError` on a wide table.
+
+    Waits for every chart to be drawn and the web fonts to load, then measures every table at
+    the printed width of the text column.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = browser.new_page(viewport={"width": text_width_px, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.emulate_media(media="print")
+    page.goto(url, wait_until="load", timeout=300_000)
+    try:
+        page.wait_for_function(CHARTS_DRAWN, timeout=120_000)
+    except PlaywrightError:
+        raise PdfError(
+            f"charts did not draw in the print document ({'; '.join(errors) or 'no script error'})"
+        ) from None
+    page.evaluate("document.fonts.ready.then(() => true)")
+    wide = page.evaluate(TABLES_TOO_WIDE)
+    if wide:
+        raise PdfError(
+            "tables wider than the printed page (they would lose columns):\n  "
+            + "\n  ".join(
+                f"{slug}: table starting '{first}' is {width}px, the column {text_width_px}px"
+                for slug, first, width in wide
             )
+        )
+    return page
+
+
+def print_pdf(url: str, output: Path, text_width_px: int = TEXT_WIDTH_PX) -> list[str]:
+    """Print the document at ``url`` to ``output`` once; return its headings in document order."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = open_document(browser, url, text_width_px)
+            page.pdf(path=str(output), **PDF_OPTIONS)
+            return page.evaluate(HEADINGS)
         finally:
             browser.close()
+
+
+def print_book(
+    url: str, draft: Path, output: Path, headings: list[tuple[BookPage, str]]
+) -> tuple[dict[str, int], list[str]]:
+    """Print twice from one loaded document: a draft, then with the contents' page numbers.
+
+    Returns the page numbers (by page slug) the contents show, and the document's headings in
+    order (for :func:`finish_pdf`, which gives the bookmarks their exact text).
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = open_document(browser, url)
+            page.pdf(path=str(draft), **PDF_OPTIONS)
+            numbers = contents_page_numbers(draft, headings)
+            page.evaluate(FILL_CONTENTS, numbers)
+            page.pdf(path=str(output), **PDF_OPTIONS)
+            texts = page.evaluate(HEADINGS)
+        finally:
+            browser.close()
+    if contents_page_numbers(output, headings) != numbers:
+        raise PdfError("the page numbers in the contents moved between the two prints")
+    return numbers, texts
+
+
+def _outline_refs(node):
+    """References to the outline items under ``node`` (a pypdf dictionary), depth first, in order."""
+    ref = node.raw_get("/First") if "/First" in node else None
+    while ref is not None:
+        item = ref.get_object()
+        yield ref, item
+        yield from _outline_refs(item)
+        ref = item.raw_get("/Next") if "/Next" in item else None
+
+
+def _serialize(obj) -> bytes:
+    out = io.BytesIO()
+    obj.write_to_stream(out)
+    return out.getvalue()
+
+
+def finish_pdf(path: Path, headings: list[str], metadata: dict[str, str]) -> None:
+    """Give each bookmark its heading's exact text, open the bookmarks pane, set the metadata.
+
+    Written as an incremental update (the changed objects and a new cross-reference section
+    appended to the file, as PDF allows): rewriting the whole tagged file with pypdf takes
+    minutes, this takes about a second.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    original = path.read_bytes()
+    reader = PdfReader(io.BytesIO(original))
+    trailer = reader.trailer
+    changed = {}
+    root_ref = trailer.raw_get("/Root")
+    root = root_ref.get_object()
+    if "/Outlines" in root:
+        position = 0
+        for ref, item in _outline_refs(root["/Outlines"]):
+            title = _squash(str(item.get("/Title", "")))
+            for index in range(position, len(headings)):
+                if _squash(headings[index]) == title:
+                    item[NameObject("/Title")] = TextStringObject(headings[index])
+                    changed[ref.idnum] = item
+                    position = index + 1
+                    break
+        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+        changed[root_ref.idnum] = root
+    info_ref = trailer.raw_get("/Info")
+    info = info_ref.get_object()
+    for key, value in metadata.items():
+        info[NameObject(key)] = TextStringObject(value)
+    changed[info_ref.idnum] = info
+    startxref = re.findall(rb"startxref\s+(\d+)", original[-2048:])
+    if not startxref or b"/XRef" in original[int(startxref[-1]) : int(startxref[-1]) + 200]:
+        raise PdfError(f"{path}: not a PDF with a classic cross-reference table; cannot update it")
+    out = bytearray(original if original.endswith(b"\n") else original + b"\n")
+    offsets = {}
+    for idnum, obj in sorted(changed.items()):
+        offsets[idnum] = len(out)
+        out += f"{idnum} 0 obj\n".encode() + _serialize(obj) + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n" + b"".join(f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode() for n in sorted(offsets))
+    new_trailer = DictionaryObject(
+        {
+            NameObject("/Size"): NumberObject(int(trailer["/Size"])),
+            NameObject("/Root"): root_ref,
+            NameObject("/Info"): info_ref,
+            NameObject("/Prev"): NumberObject(int(startxref[-1])),
+        }
+    )
+    out += b"trailer\n" + _serialize(new_trailer) + f"\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
 
 
 def heading_pages(pdf: Path) -> list[tuple[str, int]]:
@@ -384,8 +527,8 @@ def title_page_note(config: dict) -> str:
 def build_pdf(html_dir: Path, toc: dict, config: dict, work: Path, force: bool = False) -> Path | None:
     """Print the built site ``html_dir`` to ``html_dir/book.pdf``; skipped when the site is unchanged.
 
-    Two prints: the first gives the page of each chapter (from the bookmarks), the second
-    prints the contents with those page numbers. Returns the PDF's path, or None if skipped.
+    Returns the PDF's path, or None if it was up to date. The print document is kept as
+    ``work/book.html`` (the tests measure it).
     """
     output = html_dir / PDF_NAME
     digest = _site_digest(html_dir)
@@ -395,35 +538,49 @@ def build_pdf(html_dir: Path, toc: dict, config: dict, work: Path, force: bool =
     stamp.unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     title, author = config.get("title", "Book"), config.get("author", "")
-    front = title_page_note(config)
     # Serve the directory holding both the site and the print document, so the document
     # reaches the site's stylesheets, fonts and scripts over http (web fonts need it).
     root = Path(os.path.commonpath([html_dir.resolve(), work.resolve()]))
     site_prefix = "/" + html_dir.resolve().relative_to(root).as_posix() + "/"
-    document_url = "/" + (work.resolve() / "book.html").relative_to(root).as_posix()
+    document_path = work.resolve() / "book.html"
+    document, headings = combined_html(
+        html_dir, toc, title, author, title_page_note(config), None, site_prefix
+    )
+    document_path.write_text(document, encoding="utf-8")
     server = _serve(root)
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}{document_url}"
-        document, headings = combined_html(html_dir, toc, title, author, front, None, site_prefix)
-        (work / "book.html").write_text(document, encoding="utf-8")
-        draft = work / "draft.pdf"
-        print_pdf(url, draft, TEXT_WIDTH_PX)
-        numbers = contents_page_numbers(draft, headings)
-        document, headings = combined_html(html_dir, toc, title, author, front, numbers, site_prefix)
-        (work / "book.html").write_text(document, encoding="utf-8")
-        print_pdf(url, work / PDF_NAME, TEXT_WIDTH_PX)
-        if contents_page_numbers(work / PDF_NAME, headings) != numbers:
-            raise PdfError("the page numbers in the contents moved between the two prints")
+        url = f"http://127.0.0.1:{server.server_address[1]}/{document_path.relative_to(root).as_posix()}"
+        numbers, texts = print_book(url, work / "draft.pdf", work / PDF_NAME, headings)
     finally:
         server.shutdown()
         server.server_close()
+    document_path.write_text(fill_contents(document, numbers), encoding="utf-8")
+    finish_pdf(
+        work / PDF_NAME,
+        texts,
+        {
+            "/Title": title,
+            "/Author": author,
+            "/Subject": BOOK_SUBJECT,
+            "/Keywords": "China; non-performing loans; banks; housing; mortgages",
+        },
+    )
     shutil.copyfile(work / PDF_NAME, output)
     stamp.write_text(digest)
     return output
 
 
-# A4 is 210 mm wide; less the left and right margins, the text column is 176 mm = 665 CSS px.
-TEXT_WIDTH_PX = round((210 - 17 - 17) / 25.4 * 96)
+BOOK_SUBJECT = "An executable research book on China's bank bad-loan cycle (PDF edition)"
+
+
+def fill_contents(document: str, numbers: dict[str, int]) -> str:
+    """``document`` with the contents' page numbers written in (as the second print shows them)."""
+    return re.sub(
+        r'<span class="num" data-slug="([^"]+)"></span>',
+        lambda m: f'<span class="num" data-slug="{m.group(1)}">{numbers.get(m.group(1), "")}</span>',
+        document,
+    )
+
 
 SITE_SUFFIXES = (".html", ".css", ".js", ".woff2", ".svg", ".png", ".jpg")
 
