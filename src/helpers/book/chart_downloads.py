@@ -5,7 +5,7 @@ three-npl-ratios"), not vega-embed's default "visualization". :func:`embed_optio
 chart's "Save as PNG / SVG" menu use that name and export PNG at :data:`PNG_SCALE` times the
 drawn size (a 440 px chart becomes 1,760 px, about 300 dpi across a 6-inch print column).
 :func:`data_link_html` is a "Data (CSV)" link carrying the chart's own data inside the page (a
-``data:`` URL, so it works offline and needs no file next to the page), written with a UTF-8
+base64 ``data:`` URL, so it works offline, without JavaScript, and needs no file next to the page), written with a UTF-8
 byte-order mark so that spreadsheets read the Chinese labels.
 
 ``helpers.book.charts.chart_html`` calls :func:`embed_options` and :func:`data_link_html`.
@@ -13,12 +13,12 @@ byte-order mark so that spreadsheets read the Chinese labels.
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import io
 import re
 import unicodedata
-from urllib.parse import quote
 
 PNG_SCALE = 4
 MAX_WORDS = 10
@@ -86,7 +86,11 @@ def chart_csv(spec: dict) -> str:
 def data_link_html(spec: dict) -> str:
     """A "Data (CSV)" download link with the chart's data in a ``data:`` URL (UTF-8 with BOM)."""
     name = f"{file_stem(spec)}.csv"
-    href = "data:text/csv;charset=utf-8," + quote("\ufeff" + chart_csv(spec), safe="")
+    # base64 is the most compact data: URL for Chinese text (4 bytes per 3, against 9 per character).
+    href = (
+        "data:text/csv;charset=utf-8;base64,"
+        + base64.b64encode(("\ufeff" + chart_csv(spec)).encode()).decode()
+    )
     return (
         f'<p class="chart-downloads"><a class="chart-data" download="{html.escape(name)}" '
         f'href="{href}">Data (CSV): {html.escape(name)}</a></p>'

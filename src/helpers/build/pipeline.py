@@ -573,7 +573,7 @@ def main(argv=None) -> int:
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[])
     r.add_argument("--output", help="executed notebook path (default _build/runs/<page>.ipynb)")
     sub.add_parser("validate", help="validate the data package")
-    sub.add_parser("site", help="stage and build the site from already executed pages")
+    sub.add_parser("site", help="stage and build the site (not the PDF) from already executed pages")
     d = sub.add_parser("pdf", help="print the built site into _build/html/book.pdf")
     d.add_argument("--force", action="store_true", help="print even if the site is unchanged")
     args = parser.parse_args(argv)
@@ -588,9 +588,7 @@ def main(argv=None) -> int:
             print("data package valid")
         elif args.command == "site":
             stage()
-            html = build_site()
-            pdf_edition(html)
-            print(f"open {html / 'index.html'}")
+            print(f"open {build_site() / 'index.html'}")
         elif args.command == "pdf":
             pdf_edition(force=args.force)
         elif args.command == "run":
