@@ -5,8 +5,8 @@ three-npl-ratios"), not vega-embed's default "visualization". :func:`embed_optio
 chart's "Save as PNG / SVG" menu use that name and export PNG at :data:`PNG_SCALE` times the
 drawn size (a 440 px chart becomes 1,760 px, about 300 dpi across a 6-inch print column).
 :func:`data_link_html` is a "Data (CSV)" link carrying the chart's own data inside the page (a
-base64 ``data:`` URL, so it works offline, without JavaScript, and needs no file next to the page), written with a UTF-8
-byte-order mark so that spreadsheets read the Chinese labels.
+base64 ``data:`` URL: it works offline and without JavaScript, and needs no file beside the
+page), written with a UTF-8 byte-order mark so that spreadsheets read the Chinese labels.
 
 ``helpers.book.charts.chart_html`` calls :func:`embed_options` and :func:`data_link_html`.
 """
