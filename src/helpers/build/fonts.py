@@ -47,6 +47,7 @@ CJK_RANGES = [
 ALWAYS = [*range(0x3000, 0x3040), *range(0xFF01, 0xFF5F)]  # punctuation and full-width ASCII
 
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_CJK = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in CJK_RANGES) + "]")
 
 
 class FontError(RuntimeError):
@@ -67,8 +68,9 @@ def cjk_characters(texts) -> set[str]:
             text = text.read_bytes()
         if isinstance(text, bytes):
             text = text.decode("utf-8", errors="replace")
-        text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-        found.update(c for c in text if is_cjk(c))
+        if "\\u" in text:
+            text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+        found.update(_CJK.findall(text))
     return found
 
 
