@@ -58,8 +58,10 @@ body { background: white; margin: 0; }
   overflow: visible !important; max-height: none !important; }
 .book-pdf table { width: 100% !important; max-width: 100%; table-layout: auto;
   font-size: 7.5pt; border-collapse: collapse; }
+/* Cells may break anywhere (so that every table fits the column), but no column narrower than
+   4.5em: without it the table layout squeezes short columns to two letters a line. */
 .book-pdf th, .book-pdf td { white-space: normal !important; overflow-wrap: anywhere;
-  word-break: normal; padding: 1.5pt 3pt !important; }
+  word-break: normal; min-width: 4.5em; padding: 1.5pt 3pt !important; }
 .book-pdf thead { display: table-header-group; }
 .book-pdf .vega-embed details, .book-pdf .vega-actions, .book-pdf select, .book-pdf input,
 .book-pdf button, .book-pdf .ledger-filters, .book-pdf .headerlink, .book-pdf .toggle-button,
