@@ -11,12 +11,11 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast publish site run chromium lock chapter preview lab benchmark clean help
+.PHONY: book test test-fast publish site run chromium system-packages lock chapter preview lab benchmark clean help
 
 help:
-	@echo "make book        build the site into _build/html (executes changed chapters only)"
-	@echo "make test        build, then run every test: helpers, data, nbval, scenarios, browser"
-	@echo "make publish     build, run every test on the site, and only then copy it to publish/"
+	@echo "make book        build the site and its PDF edition into _build/html (executes changed chapters only)"
+	@echo "make test        build, run every test on the built site, and only then publish it to publish/"
 	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
 	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
 	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
@@ -34,28 +33,39 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	$(PY) -m uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
-book: $(STAMP)
+book: $(STAMP) system-packages
 	$(PY) -m helpers.build book --jobs $(JOBS)
 
-site: $(STAMP)
+site: $(STAMP) system-packages
 	$(PY) -m helpers.build site
 
 run: $(STAMP)
 	@test -n "$(CH)" || (echo "usage: make run CH=<chapter name>"; exit 2)
 	$(PY) -m helpers.build run $(CH)
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+# Debian packages, installed with apt-get (as root) when missing: chromium prints the PDF edition
+# and runs the browser tests; fonts-noto-cjk is what the book's Chinese web font is cut from;
+# poppler-utils (pdffonts, pdftotext) lets the tests read the PDF.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || missing="$$missing fonts-noto-cjk"; \
+	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
+chromium: system-packages
+
+# `make test` is the publish gate: it builds the site, runs every test on the site as built
+# (pytest tests _build/executed --nbval-lax: helpers, data, build, faults, notebooks, browser),
+# holding the build lock, and only a site that passed them all is copied (atomically) to publish/
+# with a manifest.json of the commit, the checks and their results (helpers.build.publish).
 test: book chromium
-	$(PY) -m pytest tests _build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
-
-# The publish gate: the same checks as `make test`, on the site as built, holding the build lock;
-# only a site that passed them all is copied (atomically) to publish/ with a manifest.json.
-publish: book chromium
 	$(PY) -m helpers.build.publish
+
+publish: test
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not browser and not notebook and not build" -p no:cacheprovider

@@ -43,7 +43,9 @@
       var live = document.createElement("div");
       live.className = "vega-live";
       el.insertBefore(live, still);
-      return window.vegaEmbed(live, spec, OPTIONS).then(function () {
+      var extra = el.getAttribute("data-embed");
+      var options = Object.assign({}, OPTIONS, extra ? JSON.parse(extra) : {});
+      return window.vegaEmbed(live, spec, options).then(function () {
         el.querySelectorAll(".vega-static").forEach(function (s) { s.remove(); });
         var summary = live.querySelector("summary");
         if (summary) { summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG"); }

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers.book import ledger
+from helpers.build.downloads import spreadsheet_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -41,13 +42,20 @@ def test_ledger_is_identical_across_processes(tmp_path):
 
 @pytest.mark.skipif(not PUBLISHED.exists(), reason="run `make book` first")
 def test_published_ledger_equals_a_fresh_recomputation(tmp_path):
-    assert PUBLISHED.read_bytes() == ledger_bytes(tmp_path, "3"), "the site's ledger.csv is stale"
+    # the site's copy carries a UTF-8 byte-order mark for spreadsheets (helpers.build.downloads)
+    assert PUBLISHED.read_bytes() == spreadsheet_csv(ledger_bytes(tmp_path, "3")), (
+        "the site's ledger.csv is stale"
+    )
 
 
 @pytest.mark.skipif(not (SITE / "index.html").exists(), reason="run `make book` first")
 def test_site_downloads_equal_the_data_package():
     digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
-    sources = {p.name: digest(p) for p in (ROOT / "data").glob("*.csv")}
+    # The site's CSVs are the data package's with a UTF-8 byte-order mark for spreadsheets.
+    sources = {
+        p.name: hashlib.sha256(spreadsheet_csv(p.read_bytes())).hexdigest()
+        for p in (ROOT / "data").glob("*.csv")
+    }
     sources["datapackage.json"] = digest(ROOT / "data" / "datapackage.json")
     offered = {p.name: digest(p) for p in (SITE / "_downloads").rglob("*") if p.name in sources}
     assert set(offered) == set(sources), f"not offered for download: {sorted(set(sources) - set(offered))}"

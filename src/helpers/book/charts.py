@@ -32,6 +32,8 @@ from pathlib import Path
 
 import altair as alt
 
+from helpers.book import chart_downloads
+
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 """Okabe–Ito colours: blue, vermillion, green, purple, orange, sky, yellow, black."""
 
@@ -289,12 +291,14 @@ def chart_html(spec: dict) -> str:
     element = _element_id(spec_json)
     label = html.escape(spec.get("description") or "chart", quote=True)
     wide = static_svg(spec, element)
+    # File names and print resolution of the live chart's exports (h13b's chart_downloads).
+    embed = json.dumps(chart_downloads.embed_options(spec), sort_keys=True)
     # A chart with its own controls (sliders, menus) comes alive when it scrolls into view, since
     # its controls exist only in the live chart; any other on a reader's first touch.
     wake = "visible" if '"bind":' in spec_json else "touch"
     parts = [
         f'<div id="{element}" class="vega-chart" role="figure" aria-label="{label}" tabindex="0"'
-        f' data-wake="{wake}">',
+        f' data-wake="{wake}" data-embed="{html.escape(embed, quote=True)}">',
         f'<div class="vega-static vega-wide">{wide}</div>',
     ]
     specs = [("wide", spec_json)]
@@ -322,6 +326,8 @@ def chart_html(spec: dict) -> str:
             f'<script type="application/json" class="vega-spec" data-variant="{variant}">{safe}</script>'
         )
     parts.append("</div>")
+    # The chart's own data as CSV, a link that works offline and without JavaScript.
+    parts.append(chart_downloads.data_link_html(spec))
     return "\n".join(parts)
 
 

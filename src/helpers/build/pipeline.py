@@ -14,14 +14,18 @@
    reported with its file, cell number, first line of code and the error; its partial notebook
    is kept in ``_build/failed/`` and nothing is published.
 3. **Stage** the site source in ``_build/source/`` (configuration, executed notebooks, plain
-   pages, data for download, the vega bundle, the ledger CSV), copying only files whose bytes
-   changed so Sphinx rebuilds only changed pages.
+   pages, data for download, the vega bundle, the ledger CSV, the data-package zip, the
+   Chinese web font cut to the staged text), copying only files whose bytes changed so Sphinx
+   rebuilds only changed pages.
 4. **Build** with Jupyter Book (``execute_notebooks: off``; warnings are errors) into
    ``_build/html``. Skipped when the staged source and the lock hash as they did at the last
    successful build, so a no-change ``make book`` takes about two seconds.
+5. **Print** the PDF edition, ``_build/html/book.pdf`` (:mod:`helpers.build.pdf`, headless
+   Chromium). Skipped while the site's HTML is unchanged.
 
 Other commands: ``execute`` (steps 1–2), ``run PAGE [-p NAME VALUE …] [--output FILE]`` (one
-page, with parameters, for authors and scenario tests), ``validate`` (step 1 only).
+page, with parameters, for authors and scenario tests), ``validate`` (step 1 only), ``pdf``
+(step 5 only).
 """
 
 from __future__ import annotations
@@ -740,6 +744,8 @@ def stage() -> Path:
     Only notebooks whose stamp vouches for them are taken: a page whose last run failed or was
     interrupted (its stamp was removed before it ran) or whose notebook is damaged stops the build.
     """
+    from . import downloads, fonts
+
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
         wanted[SOURCE / name] = ROOT / name
@@ -758,8 +764,23 @@ def stage() -> Path:
         else:
             wanted[SOURCE / f"{page.docname}.md"] = page.path
     wanted[SOURCE / "_static" / "vega-bundle.js"] = vega_bundle()
-    wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv()
+    wanted[SOURCE / "generated" / "ledger.csv"] = downloads.spreadsheet_csv(_ledger_csv())
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
+    # Downloads for readers: CSVs with a byte-order mark (spreadsheets), the data package zip.
+    for dst, src in list(wanted.items()):
+        if dst.parent == SOURCE / "data" and dst.suffix == ".csv":
+            wanted[dst] = downloads.spreadsheet_csv(src.read_bytes())
+    wanted[SOURCE / "generated" / downloads.ZIP_NAME] = downloads.data_package_zip(
+        ROOT / "data", ROOT / "seeds"
+    )
+    # The Chinese web font, cut to the characters of the staged pages.
+    texts = [src for dst, src in wanted.items() if dst.suffix in fonts.TEXT_SUFFIXES]
+    try:
+        wanted[SOURCE / "_static" / "fonts" / fonts.FONT_FILE] = fonts.web_font(
+            texts, BUILD / "cache" / "fonts"
+        )
+    except fonts.FontError as exc:
+        raise BuildError(str(exc)) from None
     for dst, src in wanted.items():
         if isinstance(src, bytes):
             _sync_file(None, dst, src)
@@ -971,6 +992,24 @@ def _build_site(strict: bool) -> Path:
     return HTML
 
 
+def pdf_edition(html: Path = HTML, force: bool = False) -> None:
+    """Print the built site into ``book.pdf`` (:mod:`helpers.build.pdf`); skipped while it is unchanged."""
+    from . import pdf
+
+    started = time.time()
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    try:
+        written = pdf.build_pdf(html, toc, config, BUILD / "pdf", force=force)
+    except pdf.PdfError as exc:
+        (html / pdf.PDF_NAME).unlink(missing_ok=True)
+        raise BuildError(f"PDF edition: {exc}") from None
+    if written:
+        print(f"PDF edition written in {time.time() - started:.1f}s: {written}", flush=True)
+    else:
+        print("site unchanged since the PDF edition was printed; not printed again", flush=True)
+
+
 def validate(force: bool = False) -> None:
     """Validate the data package; :class:`BuildError` listing every bad table.
 
@@ -1000,6 +1039,7 @@ def book(jobs: int = 2, force: bool = False) -> Path:
         execute(jobs=jobs, force=force)
         stage()
         html = build_site()
+        pdf_edition(html)
     print(f"built in {time.time() - t0:.1f}s; open {html / 'index.html'}", flush=True)
     return html
 
@@ -1029,7 +1069,9 @@ def main(argv=None) -> int:
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[])
     r.add_argument("--output", help="executed notebook path (default _build/runs/<page>.ipynb)")
     sub.add_parser("validate", help="validate the data package")
-    sub.add_parser("site", help="stage and build the site from already executed pages")
+    sub.add_parser("site", help="stage and build the site (not the PDF) from already executed pages")
+    d = sub.add_parser("pdf", help="print the built site into _build/html/book.pdf")
+    d.add_argument("--force", action="store_true", help="print even if the site is unchanged")
     w = sub.add_parser("worker", help=argparse.SUPPRESS)
     w.add_argument("task")
     args = parser.parse_args(argv)
@@ -1050,6 +1092,9 @@ def main(argv=None) -> int:
             with build_lock(BUILD / ".build.lock", "site"):
                 stage()
                 print(f"open {build_site() / 'index.html'}")
+        elif args.command == "pdf":
+            with build_lock(BUILD / ".build.lock", "pdf"):
+                pdf_edition(force=args.force)
         elif args.command == "run":
             source = Path(args.page)
             if not source.exists():

@@ -128,7 +128,11 @@ def catalogue_markdown(prefix: str = "../data/") -> str:
     out = [
         f"The package has {len(pkg['resources'])} tables. "
         f"{{download}}`datapackage.json <{prefix}datapackage.json>` describes them all "
-        "(Frictionless Data Package: schema, units, constraints, sources).",
+        "(Frictionless Data Package: schema, units, constraints, sources). "
+        f"Download everything at once as {{download}}`data-package.zip <{prefix}../generated/data-package.zip>`: "
+        "the tables, the descriptor and the source documents, which `frictionless validate datapackage.json` "
+        "accepts once unzipped. The CSV files are UTF-8 with a byte-order mark, so spreadsheets show "
+        "the Chinese labels.",
         "",
     ]
     for res in pkg["resources"]:
