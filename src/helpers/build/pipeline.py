@@ -28,6 +28,7 @@ import argparse
 import concurrent.futures as futures
 import functools
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -359,6 +360,7 @@ def stage() -> Path:
     bundle = charts.write_bundle(BUILD / "cache" / "vega-bundle.js")
     wanted[SOURCE / "_static" / "vega-bundle.js"] = bundle
     wanted[SOURCE / "generated" / "ledger.csv"] = _ledger_csv()
+    wanted[SOURCE / "generated" / "errata.csv"] = _errata_csv()
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     for dst, src in wanted.items():
         if isinstance(src, bytes):
@@ -387,6 +389,18 @@ def _ledger_csv() -> bytes:
     cache.write_bytes(content)
     stamp.write_text(digest)
     return content
+
+
+def _errata_csv() -> bytes:
+    """The ledger's findings, one row per source problem (``appendices.errata_csv``)."""
+    import pandas as pd
+
+    from helpers.chapters import appendices
+
+    table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
+    table["finding"] = table["finding"].fillna("")
+    table["note"] = table["note"].fillna("")
+    return appendices.errata_csv(table)
 
 
 REPORTED_PACKAGES = [
