@@ -134,7 +134,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§一(四) climate index",
-            "months below 95 since 2022-09",
+            f"months in the low band since {run['period_start']}",
             "run length (months)",
             run["value"],
             months_inclusive(run["period_start"], run["period_end"]),

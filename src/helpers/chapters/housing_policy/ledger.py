@@ -70,7 +70,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§二(一)",
-            "threshold LPR - 20 bp",
+            "first-home threshold, LPR minus the stated spread",
             "rate (%)",
             v("threshold_first_lpr_minus_20"),
             lpr - 20 / to_bp,
@@ -81,7 +81,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§二(一)",
-            "second-home floor LPR + 20 bp",
+            "second-home floor, LPR plus the stated spread",
             "rate (%)",
             v("second_home_floor"),
             lpr + 20 / to_bp,
@@ -234,7 +234,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, median real-estate NPL ratio",
+            "bank sample, median real-estate NPL ratio",
             "change 2019-2023 (pp)",
             v("bank_npl_median_change"),
             g("sample_24_banks", "median", "npl_ratio", 2023)
@@ -246,7 +246,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, real-estate NPL balance",
+            "bank sample, real-estate NPL balance",
             "growth 2019-2023 (%)",
             v("bank_npl_balance_growth"),
             growth_pct(
@@ -260,7 +260,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, highest real-estate NPL ratio 2023",
+            "bank sample, highest real-estate NPL ratio 2023",
             "= Bank of Guizhou 2023 (%)",
             g("sample_24_banks", "max", "npl_ratio", 2023),
             g("bank_of_guizhou", "value", "npl_ratio", 2023),
@@ -280,7 +280,7 @@ def ledger_checks() -> list[Check]:
             growth_pct(b0, b1),
             "pct",
             1,
-            f"{b1:.1f}/{b0:.1f} gives {growth_pct(b0, b1):.1f} %; with both balances rounded to 0.1 万亿元 anything from "
+            f"{b1:.1f}/{b0:.1f} gives {growth_pct(b0, b1):.1f} %; with both balances rounded to a tenth of a 万亿元 anything from "
             f"{intervals.growth(b0_iv, b1_iv).low:.1f} to {intervals.growth(b0_iv, b1_iv).high:.1f} % is possible",
             interval=intervals.growth(b0_iv, b1_iv),
         )

@@ -62,7 +62,7 @@ def ledger_checks() -> list[Check]:
                 f"({d['latest']:.1f}/{d['floor']:.0f} - 1). '三成' is printed in tenths, so at its own precision "
                 f"it is compatible with 'five years above {d['floor']:.0f} trn' only if growth was "
                 f"{d['growth_pct'] - CHENG_HALF_PP:.0f}-{d['max_growth_pct']:.1f} %; taken literally, {d['growth_pct']:.0f} % puts "
-                f"2023 at {d['implied_2023']:.2f} trn, below the floor. With 2024 itself rounded to 0.1 trn the "
+                f"2023 at {d['implied_2023']:.2f} trn, below the floor. With 2024 itself rounded to a tenth of a trillion the "
                 f"ceiling rises to {ceiling.high:.1f} %."
             ),
             low=units.convert(admissible.low, "pct", "ratio"),
@@ -73,7 +73,7 @@ def ledger_checks() -> list[Check]:
             source=D0,
             table="en para 2",
             row="bank NPL disposals 2024",
-            column="growth y/y ('nearly 30%', English part)",
+            column="growth y/y ('nearly', English part)",
             published=d["growth_en_pct"],
             recomputed=d["max_growth_pct"],
             unit="pct",
@@ -93,7 +93,7 @@ def ledger_checks() -> list[Check]:
             source=D0,
             table="zh para 2",
             row="commercial banks' NPL ratio (official)",
-            column="约1.5% against 001's 2025Q3 figure",
+            column="约 (about) against 001's 2025Q3 figure",
             published=digest_ratio,
             recomputed=q3_ratio,
             unit="pct",

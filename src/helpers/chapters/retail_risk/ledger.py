@@ -123,13 +123,13 @@ def _overview_checks() -> list[Check]:
     out.append(
         _check(
             "§一.2 / 图表6",
-            "retail share of total NPL (63:37 split)",
+            "retail share of total NPL (corporate:retail split)",
             "1H25",
             ov.loc[("npl_stock_split", "retail"), "value"],
             shares.loc[PRODUCTS, "1H25"].sum(),
             "pct",
             0,
-            f"the four product shares of 图表6, each printed to 0.1 %, sum to "
+            f"the four product shares of 图表6, each printed to a tenth of a per cent, sum to "
             f"{shares.loc[PRODUCTS, '1H25'].sum():.1f} % (at most {split_iv.high:.2f} % unrounded); the split "
             f"prints {ov.loc[('npl_stock_split', 'retail'), 'value']:.0f}",
             interval=split_iv,
@@ -240,7 +240,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.2 prose",
-            "narrow consumer loans total (12.3万亿)",
+            "narrow consumer loans total",
             "2024",
             fact("narrow_consumer_loans_total"),
             units.convert(total, "CNY_100m", "CNY_trn"),
@@ -251,7 +251,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.2 prose",
-            "private banks' consumer loans = 80 % of 1.31万亿",
+            "private banks' consumer loans = stated share of their loans",
             "2024",
             fact("private_bank_consumer_loans"),
             fact("private_bank_loans") * fact("private_bank_consumer_share_assumption", "ratio"),
@@ -263,7 +263,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "报告摘要",
-            "other players' share (31 %)",
+            "other players' share",
             "2024",
             fact("other_players_share"),
             rs.share(m.loc[others, "balance"].sum(), total) * 100,
@@ -275,7 +275,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.4 / 图表16",
-            "24-36 % share of narrow consumer loans (4.4 %)",
+            "highest-rate tier's share of narrow consumer loans",
             "2024",
             fact("high_risk_share_of_consumer"),
             rs.share(lend.loc["24_36", "matched_volume"], total) * 100,
