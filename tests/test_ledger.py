@@ -189,3 +189,19 @@ def test_checker_fills_chapter_and_source_and_converts_to_float():
     assert check("t", "r", "c", 1, 1, "pct", 0, source="000_53446e2d23b336c6.txt").source.startswith("000_")
     with pytest.raises(ValueError, match="not one of"):
         ledger.checker("nowhere", "x")("t", "r", "c", 1, 1, "pct", 0)
+
+
+def test_findings_type_no_source_figure():
+    from helpers.build import prose_lint
+
+    values = prose_lint.data_values()
+    typed = []
+    for fid, f in ledger.findings().items():
+        for column in ("title", "evidence", "likely_correct"):
+            for token in prose_lint.numbers_in(f[column]):
+                v = prose_lint.as_number(token)
+                if (v.is_integer() and abs(v) <= prose_lint.SMALL) or abs(v) in prose_lint.CONSTANTS:
+                    continue
+                if values.get(round(v, 9)) or values.get(round(abs(v), 9)):
+                    typed.append((fid, column, token))
+    assert typed == []
