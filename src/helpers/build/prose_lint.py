@@ -14,7 +14,7 @@ numbers (``图表22``, ``Figure 3``, ``§一.2``), names that contain a number (
 ``50-city`` rent index), the constant 100, and whole numbers up to :data:`SMALL` (list numbers,
 small counts). A number that is not a source figure although it equals one (a parameter's
 allowed range, say) is allowed by a MyST comment before its paragraph (it lasts to the next
-blank line; say why in parentheses)::
+blank line, or, put just before a figure, to the end of its caption; say why in parentheses)::
 
     % prose-lint: allow 80 50 (the parameter's allowed range)
 """
@@ -59,8 +59,16 @@ CONSTANTS = {100.0}
 """Numbers that are arithmetic constants, not figures (100 in "100 minus the LTV")."""
 
 
+DIRECTIVE_OPEN, DIRECTIVE_CLOSE = "\x00open", "\x00close"
+"""Markers :func:`prose_lines` yields where a directive with a prose body (a caption) opens and closes."""
+
+
 def prose_lines(text: str):
-    """``(line_number, prose)`` for each line of a MyST page that is reader-facing prose."""
+    """``(line_number, prose)`` for each line of a MyST page that is reader-facing prose.
+
+    A directive whose body is prose (a figure's caption) is framed by ``DIRECTIVE_OPEN`` and
+    ``DIRECTIVE_CLOSE`` lines.
+    """
     lines = text.split("\n")
     i = 0
     # front matter
@@ -84,10 +92,14 @@ def prose_lines(text: str):
                 )
             )
             fence = (marker[0], len(marker), keep)
+            if keep:
+                yield i + 1, DIRECTIVE_OPEN
             i += 1
             continue
         if fence is not None:
             if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
+                if fence[2]:
+                    yield i + 1, DIRECTIVE_CLOSE
                 fence = None
             elif fence[2] and not stripped.startswith(":"):
                 yield i + 1, line
@@ -151,7 +163,14 @@ def lint(paths=None, values=None) -> list[str]:
     for page in pages:
         name = page.resolve().relative_to(ROOT) if page.resolve().is_relative_to(ROOT) else page
         allowed: set[float] = set()
+        in_directive = False
         for lineno, prose in prose_lines(page.read_text(encoding="utf-8")):
+            if prose == DIRECTIVE_OPEN:
+                in_directive = True  # an allowance just before a figure covers its whole caption
+                continue
+            if prose == DIRECTIVE_CLOSE:
+                in_directive, allowed = False, set()
+                continue
             m = _ALLOW.match(prose)
             if m:
                 allowed |= {
@@ -160,7 +179,8 @@ def lint(paths=None, values=None) -> list[str]:
                 }
                 continue
             if not prose.strip():
-                allowed = set()  # an allowance lasts until the end of its paragraph
+                if not in_directive:
+                    allowed = set()  # an allowance lasts until the end of its paragraph
                 continue
             for token in numbers_in(prose):
                 v = as_number(token)

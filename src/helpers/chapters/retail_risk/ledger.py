@@ -595,6 +595,26 @@ def _mortgage_checks() -> list[Check]:
     return out
 
 
+def _range_checks() -> list[Check]:
+    """Prose ranges that quote a table: §三.3's extra provisions against 图表26's column."""
+    t = scenario_table()
+    out = []
+    for end, field, pick in (("low", "value_low", min), ("high", "value_high", max)):
+        out.append(
+            _check(
+                "§三.3 prose / 图表26",
+                f"extra provisions across the three scenarios, {end} end",
+                "需要多提的拨备(亿元)",
+                fact("extra_provisions_range", field=field),
+                pick(t["extra_provisions"]),
+                "CNY_100m",
+                0,
+                "the prose range against the smallest and the largest printed cell of the table",
+            )
+        )
+    return out
+
+
 def _stress_interval(product: str, period: str, ours: float) -> tuple[Interval, str, str]:
     """What 图表7's printed 1H25 inputs allow for one stress-test amount, a note, and a finding id.
 
@@ -735,7 +755,12 @@ def _stress_checks() -> list[Check]:
 @lru_cache(maxsize=1)
 def _ledger_cached(stamp: tuple) -> tuple:
     return tuple(
-        _sum_checks() + _overview_checks() + _consumer_checks() + _mortgage_checks() + _stress_checks()
+        _sum_checks()
+        + _overview_checks()
+        + _consumer_checks()
+        + _mortgage_checks()
+        + _range_checks()
+        + _stress_checks()
     )
 
 
