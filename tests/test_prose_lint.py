@@ -87,3 +87,14 @@ def test_typed_numbers_in_code_flags_plain_strings_not_fields(tmp_path):
     module.write_text('"""Doc 41.0."""\nA = f"{x:.1f} years"\nB = "from 41.0 years"\n', encoding="utf-8")
     problems = prose_lint.typed_numbers_in_code(module, VALUES)
     assert problems == ["m.py:3: 41.0 typed in a string; quote it from the data"]
+
+
+def test_an_allowance_before_a_figure_covers_its_caption(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# P\n\n% prose-lint: allow 40.7 (a table header)\n```{glue:figure} f\n:name: f\n\n"
+        "A caption with 40.7 in it.\n```\n\nAnd 40.7 after it is flagged.\n",
+        encoding="utf-8",
+    )
+    problems = prose_lint.lint([page], values=VALUES)
+    assert [p.split(":")[1] for p in problems] == ["10"]
