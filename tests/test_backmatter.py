@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import GOOD_RESOURCE
 
-from helpers.book import data
+from helpers.book import data, ledger
 from helpers.chapters import appendices as backmatter
 
 
@@ -51,25 +51,56 @@ def test_every_tagged_note_in_the_book_data_is_on_the_line_the_errata_name():
         assert f"[{row['kind']}]" in line, (row["table"], row["line"])
 
 
-def test_ledger_errata_are_the_mismatches_only():
+def test_ledger_errata_are_one_row_per_finding_with_its_cells():
+    fid = next(iter(ledger.findings()))
     table = pd.DataFrame(
         {
-            "chapter": ["retail", "housing"],
-            "source": ["s", "s"],
-            "table": ["图表7", "§一"],
-            "row": ["mortgage", "sales"],
-            "column": ["26E", "area"],
-            "published": [0.83, 1.0],
-            "recomputed": [0.861234567, 1.0],
-            "unit": ["pct", "pct"],
-            "status": ["mismatch", "match"],
-            "note": ["half a year missing", ""],
+            "chapter": ["retail", "retail", "housing", "retail"],
+            "source": ["s"] * 4,
+            "table": ["图表7", "图表7", "§一", "图表7"],
+            "row": ["mortgage", "card", "sales", "what-if"],
+            "column": ["26E", "26E", "area", "26E"],
+            "published": [0.83, 1.5, 1.0, 2.0],
+            "recomputed": [0.861234567, 1.7, 1.0, 3.0],
+            "low": [0.861234567, 1.6, 1.0, 3.0],
+            "high": [0.861234567, 1.8, 1.0, 3.0],
+            "unit": ["pct"] * 4,
+            "decimals": [2, 1, 1, 1],
+            "status": [ledger.findings()[fid]["status"]] * 2 + ["match", "what-if"],
+            "finding": [fid, fid, "", ""],
+            "note": ["half a year missing", "x", "", "ours"],
         }
     )
     out = backmatter.ledger_errata(table)
-    assert list(out["cell"]) == ["mortgage / 26E"]
-    assert out.loc[0, "recomputed"] == 0.8612
-    assert out.loc[0, "evidence"] == "half a year missing"
+    assert len(out) == 1 and out.loc[0, "finding"] == fid
+    assert out.loc[0, "cells"].startswith("2: ")
+    assert "0.83 %" in out.loc[0, "published"] and "1.5 %" in out.loc[0, "published"]
+    assert "0.8612" in out.loc[0, "the source's own numbers give"]
+    assert "1.600 to 1.800" in out.loc[0, "the source's own numbers give"]
+    csv_text = backmatter.errata_csv(table).decode()
+    assert csv_text.splitlines()[0].startswith("finding,status,source")
+
+
+def test_the_book_errata_cover_every_finding_in_full():
+    out = backmatter.ledger_errata()
+    assert set(out["finding"]) == set(ledger.findings())
+    page = backmatter.table_html(out)
+    assert page.count("<tr>") == len(out) + 1 and "..." not in page
+
+
+def test_table_html_escapes_and_keeps_every_row():
+    frame = pd.DataFrame({"a": [f"<b>{i}</b>" for i in range(200)], "b": ["x & y"] * 200})
+    text = backmatter.table_html(frame)
+    assert text.count("<tr>") == 201
+    assert "<b>" not in text and "&lt;b&gt;199&lt;/b&gt;" in text and "x &amp; y" in text
+
+
+def test_statuses_and_counts_sentence():
+    text = backmatter.statuses_html()
+    for status in ledger.STATUSES:
+        assert f"<td>{status}</td>" in text
+    sentence = backmatter.counts_sentence()
+    assert sentence.startswith(f"{len(ledger.collect())} checks")
 
 
 def test_catalogue_lists_every_table_with_its_download():
@@ -92,7 +123,7 @@ def test_ledger_html_filters_name_the_right_columns_and_escape_text():
             "recomputed": [1.2],
             "difference": [0.2],
             "unit": ["pct"],
-            "status": ["mismatch"],
+            "status": ["source error"],
             "note": ["<script>alert(1)</script>"],
         }
     )

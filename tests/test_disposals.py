@@ -214,8 +214,10 @@ def test_ledger_checks():
     assert len(checks) == 4
     assert all(isinstance(c, Check) and c.chapter == "disposals" for c in checks)
     t = frame(checks)
-    assert list(t["status"]) == ["mismatch", "match", "mismatch", "match"]
-    assert all(t.loc[t.status == "mismatch", "note"].str.len() > 20)
+    # Guangzhou discount: source error; 三成 at its own precision (tenths): match; English "nearly 30%":
+    # source error; the digest's 约1.5% against 001's ratio: match
+    assert list(t["status"]) == ["source error", "match", "source error", "match"]
+    assert all(t.loc[t.status == "source error", "note"].str.len() > 20)
     for c in checks:
         assert not math.isnan(c.recomputed)
 

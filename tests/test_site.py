@@ -171,17 +171,20 @@ def test_reader_can_filter_the_ledger_by_chapter_and_status(server, browser):
     table = page.locator("table.filterable").first
     total = table.locator("tbody tr").count()
     chapter = page.locator("select[data-filter-column='0']")
-    status = page.locator("select[data-filter-column='8']")
+    status = page.locator(".ledger-filters select[data-filter-column]").nth(1)
+    status_column = int(status.get_attribute("data-filter-column"))
     name = chapter.locator("option").nth(1).get_attribute("value")
     chapter.select_option(name)
-    status.select_option("mismatch")
+    status.select_option("source error")
     visible = table.locator("tbody tr:not([hidden])")
     cells = [visible.nth(i).locator("td").nth(0).inner_text().strip() for i in range(visible.count())]
-    states = [visible.nth(i).locator("td").nth(8).inner_text().strip() for i in range(visible.count())]
+    states = [
+        visible.nth(i).locator("td").nth(status_column).inner_text().strip() for i in range(visible.count())
+    ]
     count = page.locator(".ledger-count").first.inner_text()
     page.close()
     assert 0 < len(cells) < total
-    assert set(cells) == {name} and set(states) == {"mismatch"}
+    assert set(cells) == {name} and set(states) == {"source error"}
     assert count.startswith(f"{len(cells)} of {total}")
 
 

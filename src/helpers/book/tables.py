@@ -384,23 +384,32 @@ def ledger_table(
             "published": published,
             "recomputed": Column("ours", decimals=more),
             "difference": Column("difference", decimals=more, signed=True),
-            "unit_words": "unit",
-            "status": "status",
-            "note": "note",
         }
     )
+    if "inputs_allow" in view.columns:  # the interval the published inputs allow (text)
+        columns["inputs_allow"] = "inputs allow"
+    columns.update({"unit_words": "unit", "status": "status", "note": "note"})
+    if "finding" in view.columns:
+        view["finding"] = view["finding"].fillna("")
+        columns["finding"] = "finding"
     return table(view, columns, name=name, long=long, css=css)
 
 
+def ledger_column_index(ledger_frame: pd.DataFrame, label: str, chapter: bool = False) -> int:
+    """Position of ``label`` among the columns :func:`ledger_table` shows for ``ledger_frame``."""
+    labels = (["chapter"] if chapter else []) + ["table", "row", "column", "published", "ours", "difference"]
+    if "inputs_allow" in ledger_frame.columns:
+        labels.append("inputs allow")
+    labels += ["unit", "status", "note"]
+    if "finding" in ledger_frame.columns:
+        labels.append("finding")
+    return labels.index(label)
+
+
 def summary_table(counts: pd.DataFrame) -> Table:
-    """A ledger summary (``helpers.book.ledger.summary``: matches and mismatches per chapter)."""
-    return table(
-        counts,
-        {
-            "chapter": "chapter",
-            "match": Column("match", unit="count"),
-            "mismatch": Column("mismatch", unit="count"),
-            "total": Column("total", unit="count"),
-        },
-        name="ledger-summary",
-    )
+    """A ledger summary (``helpers.book.ledger.summary``: checks per chapter and status, and the total)."""
+    columns: dict[str, object] = {"chapter": "chapter"}
+    for name in counts.columns:
+        if name != "chapter":
+            columns[name] = Column(name, unit="count")
+    return table(counts, columns, name="ledger-summary")

@@ -34,6 +34,7 @@ import argparse
 import copy
 import functools
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -765,6 +766,7 @@ def stage() -> Path:
             wanted[SOURCE / f"{page.docname}.md"] = page.path
     wanted[SOURCE / "_static" / "vega-bundle.js"] = vega_bundle()
     wanted[SOURCE / "generated" / "ledger.csv"] = downloads.spreadsheet_csv(_ledger_csv())
+    wanted[SOURCE / "generated" / "errata.csv"] = downloads.spreadsheet_csv(_errata_csv())
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     # Downloads for readers: CSVs with a byte-order mark (spreadsheets), the data package zip.
     for dst, src in list(wanted.items()):
@@ -843,6 +845,18 @@ def vega_bundle() -> bytes:
             scratch.unlink(missing_ok=True)
 
     return cached_bytes("vega-bundle.js", f"{charts.vega_lite_version()} {vl_convert.__version__}", make)
+
+
+def _errata_csv() -> bytes:
+    """The ledger's findings, one row per source problem (``appendices.errata_csv``)."""
+    import pandas as pd
+
+    from helpers.chapters import appendices
+
+    table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
+    table["finding"] = table["finding"].fillna("")
+    table["note"] = table["note"].fillna("")
+    return appendices.errata_csv(table)
 
 
 REPORTED_PACKAGES = [

@@ -4,9 +4,11 @@
   a download link);
 * :func:`ledger_html`: the reproduction ledger as a table readers can filter by chapter and
   status (the filter is ``_static/ledger-filter.js``; without JavaScript the table is whole);
-* :func:`errata`: every place a source contradicts itself or another source, from two places:
-  ledger mismatches, and data rows whose ``note`` starts with a kind tag such as ``[typo]``
-  (see :data:`ERRATUM_KINDS`).
+* :func:`ledger_errata`: one row per finding of the ledger (``data/ledger/findings.csv``), with
+  the cells it covers and their evidence; :func:`errata_csv` the same for download;
+* :func:`data_errata`: data rows whose ``note`` starts with a kind tag such as ``[typo]`` (see
+  :data:`ERRATUM_KINDS`);
+* :func:`table_html`: any table in full, escaped (pandas would cut long tables short).
 """
 
 from __future__ import annotations
@@ -82,22 +84,143 @@ def data_errata() -> pd.DataFrame:
     )
 
 
+def _fmt(value: float, decimals: int) -> str:
+    """A published number as printed: its own decimals (at least ``decimals``), thousands separated."""
+    text = repr(float(value))
+    own = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
+    return f"{float(value):,.{max(int(decimals), own, 0)}f}"
+
+
+def _unit(code: str) -> str:
+    """A unit as the sources print it (``亿元``, ``%``), from :mod:`helpers.book.units`."""
+    try:
+        return units.unit(code).published
+    except Exception:  # an unknown code is shown as it is
+        return str(code)
+
+
+def _fmt_ours(value: float, decimals: int) -> str:
+    """Our value with two more decimals than the source printed."""
+    return f"{float(value):,.{max(int(decimals), 0) + 2}f}"
+
+
+def _allowed(row) -> str:
+    """``[low, high]`` of a ledger row, or the point when the inputs are exact."""
+    if abs(row["high"] - row["low"]) < 1e-12:
+        return _fmt_ours(row["recomputed"], row["decimals"])
+    return f"{_fmt_ours(row['low'], row['decimals'])} to {_fmt_ours(row['high'], row['decimals'])}"
+
+
+ERRATA_COLUMNS = [
+    "finding",
+    "status",
+    "source",
+    "locator",
+    "what is wrong",
+    "evidence",
+    "published",
+    "the source's own numbers give",
+    "likely correct",
+    "cells",
+]
+
+
 def ledger_errata(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Ledger mismatches: what the source printed, what its own inputs give, and why."""
+    """One row per finding (``data/ledger/findings.csv``), with the evidence of the ledger cells it covers.
+
+    ``published`` and ``the source's own numbers give`` list each covered cell's printed value and
+    the interval its published inputs allow (our value when the inputs are exact); ``likely
+    correct`` is our recomputation where the finding names it so; ``cells`` names each cell.
+    What-if rows and cells within rounding are never here.
+    """
     table = ledger.collect() if table is None else table
-    mism = table[table["status"] == "mismatch"]
-    return pd.DataFrame(
+    cells = table[ledger.is_finding(table)]
+    rows = []
+    for fid, f in ledger.findings().items():
+        mine = cells[cells["finding"] == fid]
+        if mine.empty:
+            continue
+        many = len(mine) > 1
+
+        def tag(r, many=many):
+            return f"{r['row']} / {r['column']}: " if many else ""
+
+        likely = f["likely_correct"]
+        if likely == "recomputed":
+            likely = "; ".join(
+                f"{tag(r)}{_fmt_ours(r['recomputed'], r['decimals'])} {_unit(r['unit'])}"
+                for _, r in mine.iterrows()
+            )
+        rows.append(
+            {
+                "finding": fid,
+                "status": f["status"],
+                "source": sources.key(f["source"]) if f["source"] else "",
+                "locator": f["locator"],
+                "what is wrong": f["title"],
+                "evidence": f["evidence"],
+                "published": "; ".join(
+                    f"{tag(r)}{_fmt(r['published'], r['decimals'])} {_unit(r['unit'])}"
+                    for _, r in mine.iterrows()
+                ),
+                "the source's own numbers give": "; ".join(
+                    f"{tag(r)}{_allowed(r)} {_unit(r['unit'])}" for _, r in mine.iterrows()
+                ),
+                "likely correct": likely,
+                "cells": f"{len(mine)}: "
+                + "; ".join(f"{r['table']} · {r['row']} / {r['column']}" for _, r in mine.iterrows()),
+            }
+        )
+    return pd.DataFrame(rows, columns=ERRATA_COLUMNS)
+
+
+def errata_csv(table: pd.DataFrame | None = None) -> bytes:
+    """The findings of :func:`ledger_errata` as CSV (UTF-8), for download."""
+    return ledger_errata(table).to_csv(index=False).encode("utf-8")
+
+
+def table_html(frame: pd.DataFrame, classes: str = "errata-table") -> str:
+    """A whole table as HTML: every row (no truncation), every cell escaped, no index."""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for _, row in frame.iterrows():
+        cells = "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row.tolist())
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f'<div class="table-wrapper"><table class="{html.escape(classes)}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def statuses_html() -> str:
+    """The definition of every ledger status, once (:data:`helpers.book.ledger.STATUSES`)."""
+    frame = pd.DataFrame(
         {
-            "chapter": mism["chapter"],
-            "source": mism["source"],
-            "table": mism["table"],
-            "cell": mism["row"] + " / " + mism["column"],
-            "published": mism["published"],
-            "recomputed": mism["recomputed"].round(4),
-            "unit": mism["unit"],
-            "evidence": mism["note"],
+            "status": list(ledger.STATUSES),
+            "meaning": list(ledger.STATUSES.values()),
+            "a finding (in the errata)": [
+                "yes" if s in ledger.FINDING_STATUSES else "no" for s in ledger.STATUSES
+            ],
         }
-    ).reset_index(drop=True)
+    )
+    return table_html(frame, "ledger-statuses")
+
+
+def counts_sentence(table: pd.DataFrame | None = None) -> str:
+    """One sentence of counts from the ledger: checks, matches, within rounding, findings by kind."""
+    table = ledger.collect() if table is None else table
+    n = ledger.counts(table)
+
+    def many(k, word, plural=None):
+        return f"{k} {word if k == 1 else (plural or word + 's')}"
+
+    return (
+        f"{many(n['checks'], 'check')}: {n['match']} match, {n['within rounding']} within the published "
+        f"rounding, {many(n['what-if'], 'what-if row')} of the book's own, and {many(n['finding cells'], 'cell')} "
+        f"in {many(n['findings'], 'finding')} about the sources ({many(n['source error findings'], 'source error')}, "
+        f"{many(n['inconsistent assumption findings'], 'inconsistent assumption')}, "
+        f"{n['unexplained findings']} unexplained)."
+    )
 
 
 def errata() -> dict[str, pd.DataFrame]:
@@ -178,14 +301,19 @@ def units_table() -> pd.DataFrame:
 def ledger_html(table: pd.DataFrame) -> str:
     """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``).
 
-    Made by :func:`helpers.book.tables.ledger_table` (never collapsed: the filters are the way in).
+    Made by :func:`helpers.book.tables.ledger_table` (never collapsed: the filters are the way in),
+    with the interval the published inputs allow and the finding each cell belongs to.
     """
     from helpers.book import tables
 
+    table = table.copy()
+    if {"low", "high", "decimals"} <= set(table.columns):
+        table["inputs_allow"] = [_allowed(r) for _, r in table.iterrows()]
     view = tables.ledger_table(
         table, name="ledger", long=len(table) + 1, chapter=True, css="ledger ledger-table filterable"
     )
     chapters = sorted(table["chapter"].unique())
+    status_col = tables.ledger_column_index(table, "status", chapter=True)
 
     def options(values):
         return "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
@@ -194,8 +322,8 @@ def ledger_html(table: pd.DataFrame) -> str:
         '<div class="ledger-filters" role="group" aria-label="Filter the ledger">'
         '<label>Chapter <select data-filter-column="0"><option value="">all</option>'
         f"{options(chapters)}</select></label> "
-        '<label>Status <select data-filter-column="8"><option value="">all</option>'
-        f"{options(['match', 'mismatch'])}</select></label> "
+        f'<label>Status <select data-filter-column="{status_col}"><option value="">all</option>'
+        f"{options(list(ledger.STATUSES))}</select></label> "
         '<span class="ledger-count" aria-live="polite"></span></div>'
     )
     return controls + "\n" + view._repr_html_()
@@ -212,33 +340,18 @@ def _unit_codes_to_words(text: str) -> str:
     return text
 
 
-def errata_tables() -> dict:
-    """Both errata tables as readers see them (:mod:`helpers.book.tables`)."""
+def errata_tables(table: pd.DataFrame | None = None) -> dict:
+    """Both errata tables as readers see them (:mod:`helpers.book.tables`), every row shown:
+    the ledger's findings (one row per source problem, :func:`ledger_errata`) and the problems
+    recorded in the data's notes (:func:`data_errata`)."""
     from helpers.book import sources, tables
 
-    found = errata()
-    led = found["ledger"].copy()
-    led["source"] = [sources.label(s) for s in led["source"]]
-    led["unit_words"] = [tables.unit_words(u) for u in led["unit"]]
-    dat = found["data"].copy()
+    led = ledger_errata(table)
+    dat = data_errata().copy()
     dat["source"] = [sources.label(s) for s in dat["source"]]
     dat["published"] = [_unit_codes_to_words(str(p)) for p in dat["published"]]
     return {
-        "ledger": tables.table(
-            led,
-            {
-                "chapter": "chapter",
-                "source": "source",
-                "table": "table",
-                "cell": "cell",
-                "published": tables.Column("published", decimals=tables.AS_PRINTED),
-                "recomputed": tables.Column("ours", decimals=4),
-                "unit_words": "unit",
-                "evidence": "evidence",
-            },
-            name="errata-ledger",
-            long=len(led) + 1,
-        ),
+        "ledger": tables.table(led, {c: c for c in led.columns}, name="errata-ledger", long=len(led) + 1),
         "data": tables.table(
             dat,
             {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.book import data as _data
+from helpers.book import ledger as book_ledger
 from helpers.book import lookup
 from helpers.models.housing import (
     capitalisation_after_change,
@@ -316,7 +317,13 @@ def scenario_numbers(price_change_pct: float, rent_change_pct: float, target_yie
 def ledger_numbers(checks: pd.DataFrame) -> dict:
     """Counts of the chapter's ledger checks, and the published and recomputed values of the rows
     in :data:`CHAPTER_CHECKS` (``chk_<key>_pub`` / ``chk_<key>_ours``)."""
-    out = {"n_checks": len(checks), "n_mismatch": int((checks["status"] == "mismatch").sum())}
+    n = book_ledger.counts(checks)
+    out = {
+        "n_checks": n["checks"],
+        "n_within_rounding": n["within rounding"],
+        "n_findings": n["findings"],
+        "n_mismatch": n["finding cells"],
+    }
     for key, (row, column) in CHAPTER_CHECKS.items():
         hit = checks[(checks["row"] == row) & (checks["column"] == column)].iloc[0]
         out[f"chk_{key}_pub"] = float(hit["published"])

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from helpers.book import lookup
+from helpers.book.intervals import Interval, monotone
+from helpers.book.intervals import total as sum_of
 from helpers.book.ledger import Check, checker
 from helpers.chapters.housing_market import CHAPTER, S3, load, tier_counts
 from helpers.models.housing import aggregate_yoy, fall_widening_pp, months_inclusive, weighted_mean
 
 # --------------------------------------------------------------------------- ledger
 _check = checker(CHAPTER, S3)
+
+
+def _printed_decimals(value) -> int:
+    """Decimals of a number as the data records it (trailing zeros of a float are not kept)."""
+    text = repr(float(value))
+    if "e" in text:
+        return 0
+    frac = text.split(".")[1].rstrip("0")
+    return len(frac)
 
 
 def ledger_checks() -> list[Check]:
@@ -20,19 +31,29 @@ def ledger_checks() -> list[Check]:
     w = tier_counts("nbs70")
     for market, label in (("new", "new homes"), ("second_hand", "second-hand homes")):
         pub = lookup.value(p, market=market, scope="national", measure="yoy")
-        ours = weighted_mean(
-            [lookup.value(p, market=market, scope=t, measure="yoy") for t in ("tier1", "tier2", "tier3")],
-            [w[t] for t in ("tier1", "tier2", "tier3")],
+        tiers = ("tier1", "tier2", "tier3")
+        vals = [lookup.value(p, market=market, scope=t, measure="yoy") for t in tiers]
+        weights = [w[t] for t in tiers]
+        ours = weighted_mean(vals, weights)
+        iv = monotone(
+            lambda *xs, ws=weights: weighted_mean(list(xs), ws), *[Interval.printed(x, 2) for x in vals]
         )
-        note = ""
-        if abs(ours - pub) > 0.005 + 1e-9:
-            note = (
-                "city-count-weighted mean of the printed tier figures (4/31/35 cities); each tier figure is "
-                "rounded to 0.01, so the weighted mean carries up to ±0.005 of rounding: the gap is within it"
-            )
+        note = (
+            "city-count-weighted mean of the printed tier figures ("
+            + "/".join(f"{n:.0f}" for n in weights)
+            + " cities); each tier figure is rounded to 0.01"
+        )
         checks.append(
             _check(
-                "§一(一) 70-city prices", f"national, {label}", "2024Q1 y/y (%)", pub, ours, "pct", 2, note
+                "§一(一) 70-city prices",
+                f"national, {label}",
+                "2024Q1 y/y (%)",
+                pub,
+                ours,
+                "pct",
+                2,
+                note,
+                interval=iv,
             )
         )
 
@@ -43,17 +64,24 @@ def ledger_checks() -> list[Check]:
         ("sales_value", "CNY_trn", 2, "sales value"),
     ):
         pub = lookup.value(s, indicator=ind, scope="total", measure="level")
+        rows = [lookup.row(s, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")]
         parts = [
             lookup.value(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")
         ]
         ours = sum(parts)
-        note = ""
-        if abs(ours - pub) > 0.5 * 10**-dec + 1e-9:
-            note = (
-                "pre-sale 1.43 万亿 + completed 4251 亿 = 1.8551 万亿, which rounds to 1.86, not the printed 1.85; "
-                "the pre-sale figure is itself rounded to 0.01 万亿 (±50 亿), so the parts and the total are "
-                "consistent only if the unrounded pre-sale value is below 1.4249 万亿"
-            )
+        # each part stands for its printed value ± half a unit of its last printed digit, in its own unit
+        iv = sum_of(
+            *[
+                Interval.printed(float(r["value"]), _printed_decimals(r["value"]))
+                * (part / float(r["value"]))
+                for r, part in zip(rows, parts)
+            ]
+        )
+        note = (
+            "sum of the printed parts, each as printed ("
+            + " and ".join(f"{float(r['value']):g} {r['unit']}" for r in rows)
+            + f"), which can be anywhere from {iv.low:.4f} to {iv.high:.4f} before rounding"
+        )
         checks.append(
             _check(
                 "§一(二) new-home sales",
@@ -64,6 +92,7 @@ def ledger_checks() -> list[Check]:
                 unit,
                 dec,
                 note,
+                interval=iv,
             )
         )
 
@@ -105,7 +134,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§一(四) climate index",
-            "months below 95 since 2022-09",
+            f"months in the low band since {run['period_start']}",
             "run length (months)",
             run["value"],
             months_inclusive(run["period_start"], run["period_end"]),
@@ -123,13 +152,18 @@ def ledger_checks() -> list[Check]:
         lookup.value(inv, indicator="clearance_months", scope=t, measure="change_vs_2023end") for t in tiers
     ]
     note_inv = (
-        "the 14-city figure is not the city-count-weighted mean of the tier averages (4/7/3 cities); it is probably "
-        "pooled (total stock / total sales, which weights big markets) or averaged over a different window"
+        "ours is the city-count-weighted mean of the tier averages ("
+        + "/".join(f"{wi[t]:.0f}" for t in tiers)
+        + " cities); the report does not say how it weights them (a pooled figure, total stock over total sales, "
+        "weights big markets), so any mean between the lowest and the highest tier average is consistent"
     )
     for period, vals in (("2024-03", now), ("2023-12", [a - b for a, b in zip(now, chg)])):
         pub = lookup.value(inv, indicator="clearance_months", scope="14city", period=period)
         ours = weighted_mean(vals, [wi[t] for t in tiers])
-        note = note_inv if abs(ours - pub) > 0.05 else ""
+        iv = Interval(
+            min(vals) - 0.1, max(vals) + 0.1
+        )  # each level (or level minus rise) carries ±0.05 twice at most
+        note = note_inv
         if period == "2023-12":
             note += "; end-2023 tier levels backed out as end-2024Q1 level minus the stated rise"
         checks.append(
@@ -142,6 +176,7 @@ def ledger_checks() -> list[Check]:
                 "months",
                 1,
                 note,
+                interval=iv,
             )
         )
 

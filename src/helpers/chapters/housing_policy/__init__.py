@@ -455,8 +455,18 @@ def issuer_numbers() -> dict:
 
 
 def ledger_numbers(checks: pd.DataFrame) -> dict:
-    """How many of the chapter's published cells were recomputed, and how many differ."""
-    return {"n_checks": len(checks), "n_mismatch": int((checks.status == "mismatch").sum())}
+    """How many of the chapter's published cells were recomputed, how many match, how many are within
+    the published rounding, and how many distinct findings they hold (:func:`helpers.book.ledger.counts`)."""
+    from helpers.book import ledger as book_ledger
+
+    n = book_ledger.counts(checks)
+    return {
+        "n_checks": n["checks"],
+        "n_match": n["match"],
+        "n_rounding": n["within rounding"],
+        "n_findings": n["findings"],
+        "n_mismatch": n["finding cells"],
+    }
 
 
 def numbers(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpers.book import units
+from helpers.book import intervals, units
+from helpers.book.intervals import Interval
 from helpers.book.ledger import Check, checker
 from helpers.chapters.housing_policy import (
     CHAPTER,
@@ -16,7 +17,6 @@ from helpers.models.growth import (
     cagr_from_total_pct,
     cagr_pct,
     growth_from_increase_pct,
-    growth_interval_pct,
     growth_pct,
 )
 from helpers.models.loan_switch import gap_share, solve_two_point
@@ -70,7 +70,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§二(一)",
-            "threshold LPR - 20 bp",
+            "first-home threshold, LPR minus the stated spread",
             "rate (%)",
             v("threshold_first_lpr_minus_20"),
             lpr - 20 / to_bp,
@@ -81,7 +81,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§二(一)",
-            "second-home floor LPR + 20 bp",
+            "second-home floor, LPR plus the stated spread",
             "rate (%)",
             v("second_home_floor"),
             lpr + 20 / to_bp,
@@ -122,8 +122,17 @@ def ledger_checks() -> list[Check]:
             growth_from_increase_pct(bal, v("mortgage_balance_q_increase")),
             "pct",
             2,
-            "the printed increase of 51 亿元 on a 38.19 万亿元 balance is 0.013 %, not 0.05 %; "
-            "a 0.05 % rise would be about 190 亿元, so either the increase or the rate is misprinted",
+            f"the printed increase of {v('mortgage_balance_q_increase'):.0f} 亿元 on a {v('mortgage_balance'):.2f} 万亿元 "
+            f"balance is {growth_from_increase_pct(bal, v('mortgage_balance_q_increase')):.3f} %, not "
+            f"{v('mortgage_balance_qoq'):.2f} %; a {v('mortgage_balance_qoq'):.2f} % rise would be about "
+            f"{bal * v('mortgage_balance_qoq') / (100 + v('mortgage_balance_qoq')):.0f} 亿元, so either the increase or "
+            "the rate is misprinted",
+            interval=intervals.share(
+                Interval.printed(v("mortgage_balance_q_increase"), 0),
+                Interval.printed(v("mortgage_balance"), 2) * units.factor("CNY_trn", "CNY_100m")
+                - Interval.printed(v("mortgage_balance_q_increase"), 0),
+            ),
+            finding="p-mortgage-qoq",
         )
     )
     checks.append(
@@ -135,7 +144,11 @@ def ledger_checks() -> list[Check]:
             growth_pct(v("hh_mlt_loans_monthly_avg_2023q1"), v("hh_mlt_loans_monthly_avg_2024q1")),
             "pct",
             2,
-            "3250/3147 - 1 = 3.27 %; the source's 3.26 % was presumably computed from unrounded monthly figures",
+            "the two monthly means are printed to 1 亿元; their unrounded values allow the printed rate",
+            interval=intervals.growth(
+                Interval.printed(v("hh_mlt_loans_monthly_avg_2023q1"), 0),
+                Interval.printed(v("hh_mlt_loans_monthly_avg_2024q1"), 0),
+            ),
         )
     )
     # §二(三): down payment range low end vs the highest LTV
@@ -163,6 +176,20 @@ def ledger_checks() -> list[Check]:
             "LTV is loan/price, so 100 - LTV is the down payment only if there is no other borrowing",
         )
     )
+    checks.append(
+        _check(
+            "§二(三)",
+            "average down payment, high end",
+            "100 - lowest LTV (%), read in tenths (成)",
+            v("down_payment_range", "value_high"),
+            down_payment_from_ltv(float(ltv["ltv"].min())),
+            "pct",
+            -1,
+            "the range is printed in tenths (成), so its top end stands for anything that rounds to it; "
+            f"100 minus the lowest city LTV ({ltv.loc[ltv['ltv'].idxmin(), 'city_en']}) lies above the printed top "
+            "but within that rounding",
+        )
+    )
     # §三: development-loan share of credit, from the mortgage share (same denominator)
     checks.append(
         _check(
@@ -188,8 +215,15 @@ def ledger_checks() -> list[Check]:
             v("offshore_bond_issuance") * fx_stock,
             "CNY_100m",
             0,
-            "the flow is converted at about 7.09 yuan per dollar (266/37.54), the stock at about 7.12 "
-            "(11,400/1,602): two different exchange rates, perhaps period average vs period end",
+            f"the flow is converted at about {v('offshore_bond_issuance_cny') / v('offshore_bond_issuance'):.2f} yuan "
+            f"per dollar, the stock at about {fx_stock:.2f}; the stock's yuan value is printed to 0.01 万亿, so its "
+            "rate is uncertain enough to cover both",
+            interval=Interval.printed(v("offshore_bond_issuance"), 2)
+            * (
+                Interval.printed(v("offshore_bond_outstanding_cny"), 2)
+                * units.factor("CNY_trn", "CNY_100m")
+                / Interval.printed(v("offshore_bond_outstanding"), 0)
+            ),
         )
     )
     # §五(一): 24 banks and Bank of Guizhou
@@ -200,7 +234,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, median real-estate NPL ratio",
+            "bank sample, median real-estate NPL ratio",
             "change 2019-2023 (pp)",
             v("bank_npl_median_change"),
             g("sample_24_banks", "median", "npl_ratio", 2023)
@@ -212,7 +246,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, real-estate NPL balance",
+            "bank sample, real-estate NPL balance",
             "growth 2019-2023 (%)",
             v("bank_npl_balance_growth"),
             growth_pct(
@@ -226,7 +260,7 @@ def ledger_checks() -> list[Check]:
     checks.append(
         _check(
             "§五(一)",
-            "24 banks, highest real-estate NPL ratio 2023",
+            "bank sample, highest real-estate NPL ratio 2023",
             "= Bank of Guizhou 2023 (%)",
             g("sample_24_banks", "max", "npl_ratio", 2023),
             g("bank_of_guizhou", "value", "npl_ratio", 2023),
@@ -236,7 +270,7 @@ def ledger_checks() -> list[Check]:
     )
     # §五(二): household business loans
     b0, b1 = v("hh_business_loans_2020q1"), v("hh_business_loans_2024q1")
-    lo, hi = growth_interval_pct(b0, b1, 0.05, 0.05)
+    b0_iv, b1_iv = Interval.printed(b0, 1), Interval.printed(b1, 1)
     checks.append(
         _check(
             "§五(二)",
@@ -246,8 +280,9 @@ def ledger_checks() -> list[Check]:
             growth_pct(b0, b1),
             "pct",
             1,
-            f"23.5/11.8 gives 99.2 %; with both balances rounded to 0.1 万亿元 anything from {lo:.1f} to {hi:.1f} % "
-            "is possible, so 98.1 % fits unrounded balances",
+            f"{b1:.1f}/{b0:.1f} gives {growth_pct(b0, b1):.1f} %; with both balances rounded to a tenth of a 万亿元 anything from "
+            f"{intervals.growth(b0_iv, b1_iv).low:.1f} to {intervals.growth(b0_iv, b1_iv).high:.1f} % is possible",
+            interval=intervals.growth(b0_iv, b1_iv),
         )
     )
     checks.append(
@@ -259,7 +294,10 @@ def ledger_checks() -> list[Check]:
             cagr_pct(b0, b1, 4),
             "pct",
             1,
-            "the rounded balances give 18.8 %; the printed 18.6 % follows from the printed 98.1 % (next row)",
+            f"the rounded balances give {cagr_pct(b0, b1, 4):.1f} %; unrounded balances allow "
+            f"{intervals.cagr(b0_iv, b1_iv, 4).low:.2f}-{intervals.cagr(b0_iv, b1_iv, 4).high:.2f} %, and the "
+            "printed rate also follows from the printed four-year growth (next row)",
+            interval=intervals.cagr(b0_iv, b1_iv, 4),
         )
     )
     checks.append(
@@ -300,6 +338,7 @@ def ledger_checks() -> list[Check]:
             f"a gap proportional to the price fall gives {gl / fl * fh:.0f}, not {gh:.0f}; both ends hold only if "
             f"loans had about {100 * (1 - 1 / two['headroom']):.0f} % room below the renewal limit and about "
             f"{two['renewing_balance']:.0f} 亿元 were renewing (our model; the source gives no method)",
+            finding="p-renewal-gap",
         )
     )
     # §五(三): issuers named vs counts stated

@@ -557,4 +557,20 @@ def numbers(test_ratio: float, prorate_date: _dt.date) -> dict[str, float | str]
     v["lz_bids"] = float(ex.loc[("lanzhou_auction", "bids"), "value"])
     v["liquor_price"] = float(ex.loc[("ningcheng_liquor", "starting_price"), "value"])
     v["stone_price"] = float(ex.loc[("kalaxingqi_stone", "starting_price"), "value"])
+    v["d_growth_en_pct"] = d["growth_en_pct"]
+    v.update(digest_named_sellers())
     return {k: x if isinstance(x, str) else float(x) for k, x in v.items()}
+
+
+def digest_named_sellers() -> dict[str, float]:
+    """Homes the digest (000) itself attributes to the sellers it names with a figure, and their
+    share of its own total (``s_digest_named_*``): the named sellers belong to that total."""
+    hs = data.load("npl_bank_home_sales")
+    d0 = hs[(hs["source"] == D0) & (hs["row_type"] == "institution") & (hs["indicator"] == "homes")]
+    d0 = d0.dropna(subset=["value"])
+    homes = sum(lookup.in_unit(r, "homes") for _, r in d0.iterrows())
+    return {
+        "s_digest_named_count": float(d0["institution_en"].nunique()),
+        "s_digest_named_homes": float(homes),
+        "s_digest_named_share_pct": homes / scale_summary()["total_homes"] * 100,
+    }

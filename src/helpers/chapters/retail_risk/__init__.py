@@ -504,7 +504,10 @@ def numbers(result: dict) -> dict[str, float]:
         "sc_mort_26e": result["mortgage_ratio_26e"] * 100,
         "ledger_n": len(checks),
         "ledger_match": int((checks["status"] == "match").sum()),
-        "ledger_mismatch": int((checks["status"] == "mismatch").sum()),
+        "ledger_mismatch": book_ledger.counts(checks)["finding cells"],
+        "ledger_within_rounding": book_ledger.counts(checks)["within rounding"],
+        "ledger_whatif": book_ledger.counts(checks)["what-if"],
+        "ledger_findings": book_ledger.counts(checks)["findings"],
     }
     out.update({f"fact_{k}": v for k, v in f.items()})
     allf = facts()
@@ -567,3 +570,18 @@ def ltv_published_points() -> pd.DataFrame:
         for c, h, loc in zip(ltv["cohort"], ltv["horizon"], ltv["locator"])
     ]
     return ltv[["years", "panel", "price_decline", "prepayment", "ltv"]]
+
+
+def ledger_text_numbers(checks: pd.DataFrame) -> dict[str, float]:
+    """Counts the prose quotes about the printed LTV cells (图表19 and 图表21: how many, and how
+    many the repayment rule does not match), and the bounds of the consumer-loan rate tiers."""
+    ltv = data.load("retail_mortgage_ltv").dropna(subset=["ltv"])
+    ltv_rows = checks[checks["table"].isin(["图表19", "图表21"])]
+    tiers = data.load("retail_consumer_tiers").set_index("tier")
+    return {
+        "ltv_cells_printed": float(len(ltv)),
+        "ltv_cells_missed": float((ltv_rows["status"] != "match").sum()),
+        "tier_18_24_low": float(tiers.loc["18_24", "rate_low"]),
+        "tier_18_24_high": float(tiers.loc["18_24", "rate_high"]),
+        "tier_24_36_low": float(tiers.loc["24_36", "rate_low"]),
+    }

@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from helpers.book import data, units
+from helpers.book.intervals import Interval, monotone
+from helpers.book.intervals import total as sum_of
 from helpers.book.ledger import Check, checker
 from helpers.chapters.retail_risk import (
     CHAPTER,
@@ -33,16 +35,19 @@ from helpers.models import stress as rs
 # ----------------------------------------------------------------------------- ledger
 
 
-ROUNDING_NOTE = "off by 1 (million yuan): the printed components are rounded separately"
+_check = checker(CHAPTER, SEED)
 
 
-_base_check = checker(CHAPTER, SEED)
+def _units(*values) -> list[Interval]:
+    """Amounts printed to the unit (百万元 in 图表5/7): each stands for ``value ± 0.5``."""
+    return [Interval.printed(float(v), 0) for v in values]
 
 
-def _check(table, row, column, published, recomputed, unit, decimals, note=""):
-    if note == ROUNDING_NOTE and abs(float(recomputed) - float(published)) <= 0.5:
-        note = ""
-    return _base_check(table, row, column, published, recomputed, unit, decimals, note)
+def _sum_note(iv: Interval, n: int) -> str:
+    return (
+        f"the {n} printed parts are each rounded to the unit, so their sum can be anywhere from "
+        f"{iv.low:,.1f} to {iv.high:,.1f}"
+    )
 
 
 def _sum_checks() -> list[Check]:
@@ -58,7 +63,8 @@ def _sum_checks() -> list[Check]:
                 amounts.loc[PRODUCTS, per].sum(),
                 "CNY_mn",
                 0,
-                ROUNDING_NOTE,
+                _sum_note(sum_of(*_units(*amounts.loc[PRODUCTS, per])), len(PRODUCTS)),
+                interval=sum_of(*_units(*amounts.loc[PRODUCTS, per])),
             )
         )
     inc = npl_increases()
@@ -72,7 +78,8 @@ def _sum_checks() -> list[Check]:
                 inc.loc[PRODUCTS, per].sum(),
                 "CNY_mn",
                 0,
-                ROUNDING_NOTE,
+                _sum_note(sum_of(*_units(*inc.loc[PRODUCTS, per])), len(PRODUCTS)),
+                interval=sum_of(*_units(*inc.loc[PRODUCTS, per])),
             )
         )
     # increases = differences of the amounts in 图表7
@@ -88,7 +95,8 @@ def _sum_checks() -> list[Check]:
                     amounts.loc[p, per] - amounts.loc[p, base],
                     "CNY_mn",
                     0,
-                    ROUNDING_NOTE,
+                    "a difference of two amounts each rounded to the unit",
+                    interval=_units(amounts.loc[p, per])[0] - _units(amounts.loc[p, base])[0],
                 )
             )
     return out
@@ -111,16 +119,20 @@ def _overview_checks() -> list[Check]:
             )
         )
     shares = data.load("retail_npl_share").pivot(index="product", columns="period", values="value")
+    split_iv = sum_of(*[Interval.printed(float(v), 1) for v in shares.loc[PRODUCTS, "1H25"]])
     out.append(
         _check(
             "§一.2 / 图表6",
-            "retail share of total NPL (63:37 split)",
+            "retail share of total NPL (corporate:retail split)",
             "1H25",
             ov.loc[("npl_stock_split", "retail"), "value"],
             shares.loc[PRODUCTS, "1H25"].sum(),
             "pct",
             0,
-            "the four product shares of 图表6 sum to 36.3 %, not the 37 % of the 63:37 split",
+            f"the four product shares of 图表6, each printed to a tenth of a per cent, sum to "
+            f"{shares.loc[PRODUCTS, '1H25'].sum():.1f} % (at most {split_iv.high:.2f} % unrounded); the split "
+            f"prints {ov.loc[('npl_stock_split', 'retail'), 'value']:.0f}",
+            interval=split_iv,
         )
     )
     r = npl_ratios()
@@ -188,7 +200,10 @@ def _overview_checks() -> list[Check]:
             rs.share(exposed, f["business_high_risk_stock"]["value"]) * 100,
             "pct",
             0,
-            "3,384亿 is 15 % of the 2.21万亿 high-risk stock, not 31 % ('近1/3'); the text gives no other base",
+            f"{f['business_exposed_npl']['value']:,.0f}亿 is {rs.share(exposed, f['business_high_risk_stock']['value']) * 100:.0f} % "
+            f"of the {f['business_high_risk_stock']['value']:.2f}万亿 high-risk stock, not the printed "
+            f"{f['business_exposed_share']['value']:.0f} % ('近1/3'); the text gives no other base",
+            finding="r-exposed-share",
         )
     )
     return out
@@ -225,7 +240,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.2 prose",
-            "narrow consumer loans total (12.3万亿)",
+            "narrow consumer loans total",
             "2024",
             fact("narrow_consumer_loans_total"),
             units.convert(total, "CNY_100m", "CNY_trn"),
@@ -236,7 +251,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.2 prose",
-            "private banks' consumer loans = 80 % of 1.31万亿",
+            "private banks' consumer loans = stated share of their loans",
             "2024",
             fact("private_bank_consumer_loans"),
             fact("private_bank_loans") * fact("private_bank_consumer_share_assumption", "ratio"),
@@ -248,7 +263,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "报告摘要",
-            "other players' share (31 %)",
+            "other players' share",
             "2024",
             fact("other_players_share"),
             rs.share(m.loc[others, "balance"].sum(), total) * 100,
@@ -260,7 +275,7 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.4 / 图表16",
-            "24-36 % share of narrow consumer loans (4.4 %)",
+            "highest-rate tier's share of narrow consumer loans",
             "2024",
             fact("high_risk_share_of_consumer"),
             rs.share(lend.loc["24_36", "matched_volume"], total) * 100,
@@ -315,7 +330,11 @@ def _consumer_checks() -> list[Check]:
             model["listed_funded"].sum(),
             "CNY_100m",
             0,
-            "the printed rows 9,555 + 5,959 sum to 15,514; 15,515 is the sum before rounding",
+            f"the printed rows sum to {lend.loc[['lt18', '18_24'], 'listed_funded'].sum():,.0f}; each is rounded "
+            "to 1 亿, so the total may differ from their sum by one",
+            interval=sum_of(
+                *[Interval.printed(float(v), 0) for v in lend.loc[["lt18", "18_24"], "listed_funded"]]
+            ),
         )
     )
     stress = consumer_tier_stress().set_index("group")
@@ -345,20 +364,25 @@ def _consumer_checks() -> list[Check]:
     out.append(
         _check(
             "§二.5 prose",
-            "own-brand customers' new NPL (56亿)",
+            "own-brand customers' new NPL",
             "26E",
             fact("stress_consumer_new_npl_own"),
             stress.loc["own_brand", "new_npl_100m"],
             "CNY_100m",
             0,
-            "0.1 pp on listed banks' own-brand consumer loans (6.34万亿 less 1.55万亿 internet loans = 4.79万亿) gives 48亿; "
-            "56亿 needs a 5.6万亿 base the report does not give",
+            f"the stated ratio rise on listed banks' own-brand consumer loans "
+            f"({units.convert(stress.loc['own_brand', 'balance_100m'], 'CNY_100m', 'CNY_trn'):.2f}万亿: their consumer "
+            f"loans less their internet loans) gives {stress.loc['own_brand', 'new_npl_100m']:.0f}亿; the printed "
+            f"{fact('stress_consumer_new_npl_own'):.0f}亿 needs a base of about "
+            f"{fact('stress_consumer_new_npl_own') / stress.loc['own_brand', 'new_npl_100m'] * units.convert(stress.loc['own_brand', 'balance_100m'], 'CNY_100m', 'CNY_trn'):.1f}万亿, "
+            "which the report does not give",
+            finding="r-own-brand-npl",
         )
     )
     out.append(
         _check(
             "§二.5 prose",
-            "new consumer NPL 26E (241亿 = 56 + 96 + 89)",
+            "new consumer NPL 26E = own-brand + two internet tiers",
             "26E",
             fact("stress_consumer_new_npl_26e"),
             fact("stress_consumer_new_npl_own")
@@ -371,10 +395,22 @@ def _consumer_checks() -> list[Check]:
     return out
 
 
+LTV_FINDINGS = {
+    (2022, 60.0, 0.0): "r-ltv-2022",
+    (2023, 10.0, 20.0): "r-ltv-2023-a",
+    (2023, 40.0, 5.0): "r-ltv-2023-b",
+}
+"""Printed LTV cells (cohort, price decline %, prepayment %) filed under a finding when they miss."""
+
+
 def _mortgage_checks() -> list[Check]:
     out = []
     a = fact("amortisation_rate", "ratio")
     ltv = data.load("retail_mortgage_ltv")
+    fig19 = {
+        (float(r["price_decline"]), float(r["prepayment"])): float(r["ltv"])
+        for r in ltv[ltv["locator"].str.startswith("图表19")].dropna(subset=["ltv"]).to_dict("records")
+    }
     for r in ltv.dropna(subset=["ltv"]).to_dict("records"):
         key = (str(r["cohort"]), r["horizon"])
         ours = (
@@ -382,11 +418,14 @@ def _mortgage_checks() -> list[Check]:
             * 100
         )
         note = ""
+        cell = (int(r["cohort"]), float(r["price_decline"]), float(r["prepayment"]))
         if abs(ours - r["ltv"]) > 0.5:
+            twin = fig19.get(cell[1:])
             note = (
-                "the 2023 panel copies 图表19 (same four-year horizon) except this cell"
-                if r["cohort"] == 2023
-                else "no other cell of the panel departs from the model; likely a typo"
+                f"the 2023 panel copies 图表19 (same four-year horizon) except this cell: 图表19 prints "
+                f"{twin:g} % and the repayment rule gives {ours:.0f} %"
+                if r["cohort"] == 2023 and twin is not None
+                else f"no other cell of the panel departs from the repayment rule, which gives {ours:.0f} % here"
             )
         out.append(
             _check(
@@ -398,12 +437,13 @@ def _mortgage_checks() -> list[Check]:
                 "pct",
                 0,
                 note,
+                finding=LTV_FINDINGS.get(cell, ""),
             )
         )
     out.append(
         _check(
             "§三.1(1) prose",
-            "tier-3/4 issuance 2021 = 7.76万亿 × 23.4%",
+            "tier-3/4 issuance 2021 = issuance × tier-3/4 share",
             "2021",
             fact("tier34_issuance_2021"),
             fact("mortgage_issuance_2021") * fact("tier34_sales_share_2021", "ratio"),
@@ -414,6 +454,12 @@ def _mortgage_checks() -> list[Check]:
     bal = data.load("retail_mortgage_balance")
     total = units.convert(industry_mortgage_balance_100m(), "CNY_100m", "CNY_trn")
     issuance = tier34_issuance_trn()
+    zero_col = {
+        c: bal[(bal["cohort"] == c) & (bal["prepayment"] == 0) & (bal["indicator"] == "balance")][
+            "value"
+        ].iloc[0]
+        for c in ("2022", "2023")
+    }
     for r in bal.to_dict("records"):
         c, h, p = r["cohort"], r["horizon"], r["prepayment"] / 100
         loc = r["locator"]
@@ -422,21 +468,36 @@ def _mortgage_checks() -> list[Check]:
         if r["indicator"] == "balance":
             if c in ("2022", "2023") and r["prepayment"] == 0:
                 continue  # used to infer the cohort's issuance
-            cohorts = ["2021", "2022", "2023"] if c == "2021-2023" else [c]
-            ours = sum(rm.cohort_balance(issuance[k], HORIZON_YEARS[(k, h)], p, a) for k in cohorts)
-            note = ""
-            if c in ("2022", "2023") and abs(ours - r["value"]) > 0.005:
-                note = (
-                    "the 2022/2023 rows fall faster with prepayment than the repayment rule allows at any single "
-                    "horizon (issuance implied by the 0 % column)"
-                )
-            elif abs(ours - r["value"]) > 0.005:
-                note = (
-                    "2021 row: 1.82万亿 matches 图表20 fully; the unrounded 7.76 × 23.4 % = 1.816 would fit two of these "
-                    "cells but break one of 图表20"
-                    if c == "2021"
-                    else "sum of the three cohorts above"
-                )
+            finding, note = "", ""
+            if c == "2021-2023":
+                # the 合计 row against the three printed cohort rows (the table's own identity)
+                parts = bal[
+                    (bal["cohort"].isin(["2021", "2022", "2023"]))
+                    & (bal["horizon"] == h)
+                    & (bal["indicator"] == "balance")
+                    & (bal["prepayment"] == r["prepayment"])
+                ]["value"]
+                ours = float(parts.sum())
+                iv = sum_of(*[Interval.printed(float(x), 2) for x in parts])
+                note = "合计 against the sum of the three printed cohort rows, each rounded to 0.01万亿"
+            else:
+                # issuance as printed (2021) or implied by the printed 0 % column (2022, 2023), with its rounding
+                years_ch = HORIZON_YEARS[(c, h)]
+                if c == "2021":
+                    base = Interval.printed(issuance[c], 2)
+                else:
+                    base = Interval.printed(float(zero_col[c]), 2).apply(
+                        lambda b, c=c: rm.implied_issuance(b, HORIZON_YEARS[(c, "2027")], 0.0, a)
+                    )
+                ours = rm.cohort_balance(issuance[c], years_ch, p, a)
+                iv = base.apply(lambda b, y=years_ch, p=p: rm.cohort_balance(b, y, p, a))
+                finding = "r-fig22-prepayment"
+                note = "issuance as printed in 图表20, rounded to 0.01万亿"
+                if c in ("2022", "2023"):
+                    note = (
+                        "the 2022/2023 rows fall faster with prepayment than the repayment rule allows at any single "
+                        "horizon (issuance implied by the 0 % column)"
+                    )
             out.append(
                 _check(
                     loc,
@@ -447,6 +508,8 @@ def _mortgage_checks() -> list[Check]:
                     "CNY_trn",
                     2,
                     note,
+                    interval=iv,
+                    finding=finding,
                 )
             )
         else:
@@ -465,7 +528,7 @@ def _mortgage_checks() -> list[Check]:
                     float(printed["value"].iloc[0]) / total * 100,
                     "pct",
                     1,
-                    "denominator: the 37.44万亿 mortgage balance implied by 图表26",
+                    f"denominator: the {total:.2f}万亿 mortgage balance implied by 图表26",
                 )
             )
     # 图表26
@@ -487,7 +550,7 @@ def _mortgage_checks() -> list[Check]:
                     e,
                     "CNY_100m",
                     0,
-                    "balance 37.44万亿 implied by the international column",
+                    f"balance {units.convert(m, 'CNY_100m', 'CNY_trn'):.2f}万亿 implied by the international column",
                 )
             )
         out.append(
@@ -526,9 +589,80 @@ def _mortgage_checks() -> list[Check]:
                 2,
                 f"one full year of exposure in 2026 gives {stated[1] * 100:.2f}%; the printed value equals "
                 f"another half-year ({half[1] * 100:.3f}%)",
+                finding="r-fig26-2026e",
             )
         )
     return out
+
+
+def _range_checks() -> list[Check]:
+    """Prose ranges that quote a table: §三.3's extra provisions against 图表26's column."""
+    t = scenario_table()
+    out = []
+    for end, field, pick in (("low", "value_low", min), ("high", "value_high", max)):
+        out.append(
+            _check(
+                "§三.3 prose / 图表26",
+                f"extra provisions across the three scenarios, {end} end",
+                "需要多提的拨备(亿元)",
+                fact("extra_provisions_range", field=field),
+                pick(t["extra_provisions"]),
+                "CNY_100m",
+                0,
+                "the prose range against the smallest and the largest printed cell of the table",
+            )
+        )
+    return out
+
+
+def _stress_interval(product: str, period: str, ours: float) -> tuple[Interval, str, str]:
+    """What 图表7's printed 1H25 inputs allow for one stress-test amount, a note, and a finding id.
+
+    * mortgages: the 1H25 balance is implied by the printed amount over the printed ratio
+      (rounded to 0.01 %), times the ratio path of 图表26's international case;
+    * cards, business and consumer (2025E): the 1H25 amount plus the printed 1H25 increase
+      repeated, each rounded to 1 百万元.
+    """
+    amounts, inc, ratios = npl_amounts(), npl_increases(), npl_ratios()
+    sc = published_scenario()
+    a_iv = Interval.printed(float(amounts.loc[product, "1H25"]), 0)
+    i_iv = Interval.printed(float(inc.loc[product, "1H25"]), 0)
+    halves = 1 if period == "25E" else 3
+    if product == "mortgage":
+        k = 0 if period == "25E" else 1
+
+        def amount(a, r):
+            path = rm.npl_ratio_path(r / 100, sc.final_mortgage_npl, sc.exposure_years, steps=(0.5, 1.0))
+            return path[k] * a / (r / 100)
+
+        r_iv = Interval.printed(float(ratios.loc["mortgage", "1H25"]), 2)
+        # the report multiplies its ratio, rounded to 0.01 % as it prints ratios, by the balance
+        path_pct = amount(a_iv.mid, r_iv.mid) * r_iv.mid / a_iv.mid  # our ratio for the period, in %
+        balance_iv = a_iv / r_iv * 100  # 百万元
+        iv = monotone(amount, a_iv, r_iv).hull(Interval.printed(path_pct, 2) / 100 * balance_iv)
+        note = (
+            "ours: the 1H25 balance implied by the printed amount and ratio, times the 图表26 ratio path "
+            "(rounded to 0.01 % as the report prints ratios); "
+            f"the ratio's rounding lets that balance range from "
+            f"{units.convert(a_iv.mid / (ratios.loc['mortgage', '1H25'] + 0.005) * 100, 'CNY_mn', 'CNY_trn'):.2f} to "
+            f"{units.convert(a_iv.mid / (ratios.loc['mortgage', '1H25'] - 0.005) * 100, 'CNY_mn', 'CNY_trn'):.2f}万亿"
+        )
+        return iv, note, ("r-fig26-2026e" if period == "26E" else "")
+    mult = {"credit_card": 1 + sc.card_uplift, "business": sc.business_multiplier}.get(product, 1.0)
+    if product == "consumer":
+        c25 = monotone(lambda a, i: rs.repeated_increase(a, i, 1), a_iv, i_iv)
+        if period == "25E":
+            return c25, "2H25 repeats the printed 1H25 increase; both inputs are rounded to 1 百万元", ""
+        extra = ours - rs.repeated_increase(
+            float(amounts.loc[product, "1H25"]), float(inc.loc[product, "1H25"]), 1
+        )
+        return (
+            c25 + extra,
+            "2H25 repeats the 1H25 increase; 2026 adds the tier stress with our own-brand base (see 图表17 rows)",
+            "r-own-brand-npl",
+        )
+    iv = monotone(lambda a, i: rs.repeated_increase(a, i, halves, mult), a_iv, i_iv)
+    return iv, "the printed 1H25 amount and increase are each rounded to 1 百万元", ""
 
 
 def _stress_checks() -> list[Check]:
@@ -538,15 +672,7 @@ def _stress_checks() -> list[Check]:
     for p in PRODUCTS:
         for per in ("25E", "26E"):
             r = st.loc[(p, per)]
-            note = {
-                "mortgage": "ours: 1H25 balance (34.14万亿) × our ratio; the report multiplies its rounded ratio by 34.12万亿",
-                "consumer": (
-                    "2H25 repeats the 1H25 increase; 2026 adds the tier stress with our own-brand base (see 图表17 rows)"
-                    if per == "26E"
-                    else "2H25 repeats the 1H25 increase; printed value is 1 lower"
-                ),
-                "credit_card": "the printed 1H25 increase (3,934) is itself rounded",
-            }.get(p, "")
+            iv, note, finding = _stress_interval(p, per, r["npl_mn"])
             out.append(
                 _check(
                     "图表7",
@@ -557,6 +683,8 @@ def _stress_checks() -> list[Check]:
                     "CNY_mn",
                     0,
                     note if abs(r["published_npl_mn"] - r["npl_mn"]) > 0.5 else "",
+                    interval=iv,
+                    finding=finding,
                 )
             )
             growth = (r["npl_mn"] / r["ratio_flat_balance_pct"]) / (
@@ -571,9 +699,14 @@ def _stress_checks() -> list[Check]:
                     r["ratio_flat_balance_pct"],
                     "pct",
                     2,
-                    f"the printed ratio implies a loan balance {100 * (1 / growth - 1):+.1f}% vs 1H25; the report states no balance growth"
-                    if abs(r["published_ratio_pct"] - r["ratio_flat_balance_pct"]) > 0.005
-                    else "",
+                    "the book's what-if: our amount over the 1H25 balance"
+                    + (
+                        f"; the printed ratio implies a loan balance {100 * (1 / growth - 1):+.1f}% vs 1H25 (the "
+                        "report states no balance path)"
+                        if abs(r["published_ratio_pct"] - r["ratio_flat_balance_pct"]) > 0.005
+                        else ""
+                    ),
+                    whatif=True,
                 )
             )
     amounts = npl_amounts()
@@ -622,7 +755,12 @@ def _stress_checks() -> list[Check]:
 @lru_cache(maxsize=1)
 def _ledger_cached(stamp: tuple) -> tuple:
     return tuple(
-        _sum_checks() + _overview_checks() + _consumer_checks() + _mortgage_checks() + _stress_checks()
+        _sum_checks()
+        + _overview_checks()
+        + _consumer_checks()
+        + _mortgage_checks()
+        + _range_checks()
+        + _stress_checks()
     )
 
 

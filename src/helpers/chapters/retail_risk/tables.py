@@ -69,13 +69,13 @@ def scenario_comparison(result: dict, published: dict) -> tables.Table:
 
 
 def ledger_summary(checks: pd.DataFrame) -> tables.Table:
-    """Counts of matching and mismatching ledger cells."""
+    """Counts of the chapter's ledger cells by status."""
     return tables.summary_table(ledger.summary(checks))
 
 
-def mismatches_table(checks: pd.DataFrame) -> tables.Table:
-    """The ledger rows whose recomputation disagrees with the printed value."""
-    return tables.ledger_table(checks[checks["status"] == "mismatch"], name="ledger-retail-mismatches")
+def findings_table(checks: pd.DataFrame) -> tables.Table:
+    """The ledger rows that are findings about the source (:func:`helpers.book.ledger.is_finding`)."""
+    return tables.ledger_table(checks[ledger.is_finding(checks)], name="ledger-retail-findings")
 
 
 def ledger_table(checks: pd.DataFrame) -> tables.Table:

@@ -1,0 +1,236 @@
+"""Find source figures typed into chapter prose (they must be glued from ``data/``).
+
+``python -m helpers.build.prose_lint [PAGE …]`` reads each chapter page (default: every
+``chapters/*.md``), keeps its prose (drops the front matter, code cells, fenced blocks other
+than captioned figure/table directives' captions, directive options, inline code and MyST
+roles such as ``{glue:text}`…```), and reports each number in that prose that equals a value
+of a numeric column in ``data/*.csv``, naming the page and line::
+
+    chapters/housing_market.md:383: 41.0 equals a value in data/ (housing_rent_capitalisation.csv); glue it
+
+Excepted, because they are labels and not source figures: years and dates (``2024``,
+``2024Q1``, ``1H25``, ``2025-10``, a day or month beside a month name), figure and table
+numbers (``图表22``, ``Figure 3``, ``§一.2``), names that contain a number (``70 cities``, the
+``50-city`` rent index), the constant 100, and whole numbers up to :data:`SMALL` (list numbers,
+small counts). A number that is not a source figure although it equals one (a parameter's
+allowed range, say) is allowed by a MyST comment before its paragraph (it lasts to the next
+blank line, or, put just before a figure, to the end of its caption; say why in parentheses)::
+
+    % prose-lint: allow 80 50 (the parameter's allowed range)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+SMALL = 10
+"""Whole numbers from 0 to SMALL are not checked (ordinals, list items, small counts)."""
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_ROLE = re.compile(r"\{[a-zA-Z0-9:_-]+\}`[^`]*`")
+_CODE = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->")
+_LABEL = re.compile(
+    r"(?:图表|圖表|Figure|Fig\.|Table|Chart|Chapter|§|para(?:graph)?|note|section)\s*[\d一二三四五六七八九十.()（）]+"
+    r"(?:[–-]\d+)?"
+    r"|\(\d+\)",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b(?:19|20)\d{2}[–-](?:19|20)?\d{2}\b"
+    r"|\b(?:19|20)\d{2}(?:Q[1-4]|H[12]|[-–/](?:0?[1-9]|1[0-2])(?:[-–/]\d{1,2})?)?\b"
+    r"|\b[1-4]Q\d{2}\b|\b[12]H\d{2}\b|\bQ[1-4]\b|\b\d{2}E\b"
+    r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b"
+    r"|\d{1,2}月(?:\d{1,2}日)?|\d{4}年"
+)
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![A-Za-z0-9_])"
+    r"|(?<![A-Za-z0-9_.])[-−]?\d+(?:\.\d+)?(?![\d.]\d)(?![A-Za-z_])"
+)
+_NAME = re.compile(r"\b\d+[- ](?:large and medium-sized )?cit(?:y|ies)\b|\d+\s*个?(?:大中)?城")
+CONSTANTS = {100.0}
+"""Numbers that are arithmetic constants, not figures (100 in "100 minus the LTV")."""
+
+
+DIRECTIVE_OPEN, DIRECTIVE_CLOSE = "\x00open", "\x00close"
+"""Markers :func:`prose_lines` yields where a directive with a prose body (a caption) opens and closes."""
+
+
+def prose_lines(text: str):
+    """``(line_number, prose)`` for each line of a MyST page that is reader-facing prose.
+
+    A directive whose body is prose (a figure's caption) is framed by ``DIRECTIVE_OPEN`` and
+    ``DIRECTIVE_CLOSE`` lines.
+    """
+    lines = text.split("\n")
+    i = 0
+    # front matter
+    if lines and lines[0].strip() == "---":
+        i = 1
+        while i < len(lines) and lines[i].strip() != "---":
+            i += 1
+        i += 1
+    fence = None  # (marker, keep_body)
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        m = _FENCE.match(stripped)
+        if fence is None and m:
+            marker, info = m.group(1), m.group(2).strip()
+            # directives whose body is prose (captions, admonitions); code and others are skipped
+            keep = bool(
+                re.match(
+                    r"\{(glue:figure|figure|table|note|admonition|warning|tip|important|margin|epigraph)\}",
+                    info,
+                )
+            )
+            fence = (marker[0], len(marker), keep)
+            if keep:
+                yield i + 1, DIRECTIVE_OPEN
+            i += 1
+            continue
+        if fence is not None:
+            if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
+                if fence[2]:
+                    yield i + 1, DIRECTIVE_CLOSE
+                fence = None
+            elif fence[2] and not stripped.startswith(":"):
+                yield i + 1, line
+            i += 1
+            continue
+        if stripped.startswith(("+++", "(")) and stripped.endswith((")=", "+++")):
+            i += 1
+            continue
+        yield i + 1, line
+        i += 1
+
+
+def numbers_in(prose: str) -> list[str]:
+    """The numbers a prose line types, with labels, dates, roles and inline code removed."""
+    text = _COMMENT.sub(" ", prose)
+    text = _ROLE.sub(" ", text)
+    text = _CODE.sub(" ", text)
+    text = _LINK_TARGET.sub(" ", text)
+    text = _LABEL.sub(" ", text)
+    text = _NAME.sub(" ", text)
+    text = _DATE.sub(" ", text)
+    return [m.group(0) for m in _NUMBER.finditer(text)]
+
+
+def as_number(token: str) -> float:
+    return float(token.replace(",", "").replace("−", "-"))
+
+
+def data_values(data_dir: Path | None = None) -> dict[float, set[str]]:
+    """Every number in a numeric-looking cell of ``data/*.csv`` → the files it occurs in.
+
+    A cell counts when it parses as a number; negative values are also recorded by their
+    magnitude (prose says "fell 0.5 %" for a printed −0.5).
+    """
+    data_dir = data_dir or ROOT / "data"
+    out: dict[float, set[str]] = {}
+    for path in sorted(data_dir.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                for col, cell in row.items():
+                    if col in {"source", "locator", "quote", "note", "year", "period", "date", "cohort"}:
+                        continue
+                    try:
+                        v = float(str(cell).replace(",", ""))
+                    except (TypeError, ValueError):
+                        continue
+                    for key in {round(v, 9), round(abs(v), 9)}:
+                        out.setdefault(key, set()).add(path.name)
+    return out
+
+
+_ALLOW = re.compile(r"^\s*%\s*prose-lint:\s*allow\s+(?P<numbers>.+)$")
+
+
+def lint(paths=None, values=None) -> list[str]:
+    """Problems (``page:line: …``), one per typed number equal to a data value; empty when clean."""
+    pages = [Path(p) for p in paths] if paths else sorted((ROOT / "chapters").glob("*.md"))
+    values = data_values() if values is None else values
+    problems = []
+    for page in pages:
+        name = page.resolve().relative_to(ROOT) if page.resolve().is_relative_to(ROOT) else page
+        allowed: set[float] = set()
+        in_directive = False
+        for lineno, prose in prose_lines(page.read_text(encoding="utf-8")):
+            if prose == DIRECTIVE_OPEN:
+                in_directive = True  # an allowance just before a figure covers its whole caption
+                continue
+            if prose == DIRECTIVE_CLOSE:
+                in_directive, allowed = False, set()
+                continue
+            m = _ALLOW.match(prose)
+            if m:
+                allowed |= {
+                    abs(as_number(t))
+                    for t in re.findall(r"[-−]?\d+(?:\.\d+)?", m.group("numbers").split("(")[0])
+                }
+                continue
+            if not prose.strip():
+                if not in_directive:
+                    allowed = set()  # an allowance lasts until the end of its paragraph
+                continue
+            for token in numbers_in(prose):
+                v = as_number(token)
+                if abs(v) in allowed:
+                    continue
+                if (float(v).is_integer() and abs(v) <= SMALL) or abs(v) in CONSTANTS:
+                    continue
+                files = values.get(round(v, 9)) or values.get(round(abs(v), 9))
+                if files:
+                    problems.append(
+                        f"{name}:{lineno}: {token} equals a value in data/ ({', '.join(sorted(files)[:3])}); glue it"
+                    )
+    return problems
+
+
+def main(argv=None) -> int:
+    problems = lint(sys.argv[1:] if argv is None else argv or None)
+    print("\n".join(problems) if problems else "chapter prose: no typed source figure")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+def typed_numbers_in_code(path: Path, values=None) -> list[str]:
+    """String literals in a Python module (docstrings aside) that type a number equal to a data value.
+
+    The ledger's notes must quote values from the data or the recomputation (f-string fields), not
+    type them: ``f"{x:.1f} %"`` passes, ``"1.43 万亿 + 4251 亿"`` does not. Locators and labels
+    (``图表22``, years, ``1H25``) are excepted as in the prose.
+    """
+    import ast
+
+    values = data_values() if values is None else values
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            docstrings.add(id(node.value))
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            for token in numbers_in(node.value):
+                v = as_number(token)
+                if (float(v).is_integer() and abs(v) <= SMALL) or abs(v) in CONSTANTS:
+                    continue
+                files = values.get(round(v, 9)) or values.get(round(abs(v), 9))
+                if files:
+                    problems.append(
+                        f"{path.name}:{node.lineno}: {token} typed in a string; quote it from the data"
+                    )
+    return problems
