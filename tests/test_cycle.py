@@ -173,7 +173,7 @@ def test_retail_comparison_first_two_columns_equal(base):
 
 
 def _losses(**params):
-    return cycle.run(params)["loss_trn"]
+    return cycle.run(params, with_retail=False)["loss_trn"]
 
 
 @pytest.mark.parametrize("hidden", [[0.0152, 0.03, 0.05, 0.078, 0.10, 0.15]])
@@ -296,3 +296,14 @@ def test_numbers_are_numbers(base):
     assert all(isinstance(v, float) for v in figs.values())
     assert figs["loss_trn"] == pytest.approx(base["loss_trn"])
     assert set(cycle.verdicts(base)) == {"v_excess", "v_all", "v_loop"}
+
+
+def test_high_ltv_lookup_equals_the_retail_chapter_run():
+    """The step function the loop reads equals the retail chapter's own run, at and around every step."""
+    from dataclasses import replace
+
+    xs, _ = cycle._high_ltv_steps(retail.published_scenario().prepayment)
+    falls = list(np.arange(0.0, 0.9, 0.03)) + [x + e for x in xs[1:] for e in (-1e-6, 1e-7, 1e-6)]
+    for fall in falls:
+        sc = replace(retail.published_scenario(), price_decline=0.0, extra_decline_2027=float(fall))
+        assert cycle.high_ltv_share_2027(float(fall)) == retail.run(sc)["high_ltv_share_2027"], fall

@@ -25,6 +25,7 @@ from helpers.book import checks, data, lookup, units
 from helpers.chapters import npl_disposals as disposals
 from helpers.chapters import retail_risk as retail
 from helpers.models import cycle as cm
+from helpers.models import mortgage_ltv as rm
 from helpers.models import payments
 
 CHAPTER = "cycle"
@@ -237,46 +238,59 @@ def projection(sc: dict, total_new: float) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- the retail model, as a lookup
 
 
-def _high_2027(total_decline: float, prepayment: float) -> float:
-    sc = replace(retail.published_scenario(), prepayment=prepayment, price_decline=0.0,
-                 extra_decline_2027=float(total_decline))
-    return float(retail.run(sc)["high_ltv_share_2027"])
+def _cohorts_2027(prepayment: float) -> tuple[list[dict], float]:
+    """The retail chapter's 2027 cohorts (years of repayment, decline offset, balance in CNY trn)
+    in its own order, and the total mortgage book (CNY trn)."""
+    a = retail.fact("amortisation_rate", "ratio")
+    total = units.convert(retail.industry_mortgage_balance_100m(), "CNY_100m", "CNY_trn")
+    issuance = retail.tier34_issuance_trn()
+    out = []
+    for (cohort, horizon), years in retail.HORIZON_YEARS.items():
+        if horizon == "2027":
+            out.append({"cohort": cohort, "years": years, "offset": retail.COHORT_DECLINE_OFFSET[cohort],
+                        "balance": rm.cohort_balance(issuance[cohort], years, prepayment, a), "a": a})
+    return out, total
 
 
-@lru_cache(maxsize=4)
-def _high_ltv_steps(prepayment: float, top: float = 0.9, step: float = 0.05, tol: float = 1e-4) -> tuple:
+@lru_cache(maxsize=8)
+def _high_ltv_steps(prepayment: float, tol: float = 1e-9) -> tuple:
     """Break points and values of the step function ``total fall -> high-LTV share in 2027``.
 
-    The retail chapter's model is evaluated every ``step`` and each change is located by
-    bisection to within ``tol``; a break point carries the value that holds from it on.
+    Built from the retail chapter's own model (:func:`helpers.models.mortgage_ltv.cohort_ltv`
+    and :func:`~helpers.models.mortgage_ltv.high_ltv_balance`, its initial LTV, repayment years,
+    cohort offsets and balances): each cohort's crossing of the high-LTV threshold is found by
+    bisection, and the share is evaluated just past each crossing. A test holds this equal to
+    :func:`helpers.chapters.retail_risk.run` on a fine grid of falls.
     """
-    xs, vs = [0.0], [_high_2027(0.0, prepayment)]
-    grid = np.round(np.arange(step, top + 1e-9, step), 6)
-    lo, v_lo = 0.0, vs[0]
-    for hi in grid:
-        v_hi = _high_2027(hi, prepayment)
-        while v_hi != v_lo:  # one or more steps in (lo, hi]
-            a, b = lo, hi
-            while b - a > tol:
-                mid = (a + b) / 2
-                if _high_2027(mid, prepayment) == v_lo:
-                    a = mid
-                else:
-                    b = mid
-            v_b = _high_2027(b, prepayment)
-            xs.append(b)
-            vs.append(v_b)
-            lo, v_lo = b, v_b
-        lo, v_lo = hi, v_hi
-    return tuple(xs), tuple(vs)
+    threshold = retail.fact("high_ltv_threshold", "ratio")
+    cohorts, total = _cohorts_2027(prepayment)
+
+    def ltvs(fall: float) -> list[float]:
+        return [rm.cohort_ltv(retail.INITIAL_LTV, c["years"], prepayment, max(fall - c["offset"], 0.0), c["a"])
+                for c in cohorts]
+
+    def share(fall: float) -> float:
+        return rm.high_ltv_balance([c["balance"] for c in cohorts], ltvs(fall), threshold) / total
+
+    xs = [0.0]
+    for k in range(len(cohorts)):
+        lo, hi = 0.0, 0.99
+        if ltvs(lo)[k] > threshold or ltvs(hi)[k] <= threshold:
+            continue
+        while hi - lo > tol:
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if ltvs(mid)[k] <= threshold else (lo, mid)
+        xs.append(hi)
+    xs = sorted(set(xs))
+    return tuple(xs), tuple(share(x) for x in xs)
 
 
 def high_ltv_share_2027(total_decline, prepayment: float | None = None):
     """The retail chapter's high-LTV share of mortgages in 2027 at a total 2021–2027 price fall.
 
-    Read from :func:`helpers.chapters.retail_risk.run` (its 2027 cohorts depend on the price path
-    only through the total fall), whose high-LTV balance is a step function of the fall: its
-    steps are located once per prepayment rate (:func:`_high_ltv_steps`), then looked up.
+    The retail chapter's 2027 cohorts depend on the price path only through the total fall, and
+    their high-LTV balance is a step function of it: the steps are located once per prepayment
+    rate (:func:`_high_ltv_steps`), then looked up, for one fall or an array of them.
     """
     p = retail.published_scenario().prepayment if prepayment is None else prepayment
     xs, vs = _high_ltv_steps(float(p))
@@ -348,8 +362,13 @@ def _solve(sc: dict, levers: dict, feedback: bool, hidden: np.ndarray | float):
     )
 
 
-def run(params: dict | None = None, levers: dict | None = None, feedback: bool = True) -> dict:
-    """Everything the chapter shows for one scenario (``params`` overrides :func:`defaults`)."""
+def run(params: dict | None = None, levers: dict | None = None, feedback: bool = True,
+        with_retail: bool = True) -> dict:
+    """Everything the chapter shows for one scenario (``params`` overrides :func:`defaults`).
+
+    ``with_retail=False`` skips the retail chapter's full run and the projection (the losses do
+    not need them); the policy table uses it.
+    """
     sc = {**defaults(), **(params or {})}
     levers = {k: bool((levers or {}).get(k, False)) for k in POLICY_LEVERS}
     i = inputs()
@@ -363,7 +382,7 @@ def run(params: dict | None = None, levers: dict | None = None, feedback: bool =
     if feedback and delta > 0:
         fb_sc = replace(base_sc, extra_decline_2027=float(cm.combine_falls(sc["extra_decline_2027"], delta)),
                         final_mortgage_npl=base_sc.final_mortgage_npl + extra_m / i["mortgage_book_trn"])
-    retail_result = retail.run(fb_sc)
+    retail_result = retail.run(fb_sc) if with_retail else None
     bad = gap + extra_m
     secured = i["secured_share"] * gap + extra_m
     losses = cm.loss_with_collateral(bad - secured, secured, sc["lgd"], delta)
@@ -381,7 +400,7 @@ def run(params: dict | None = None, levers: dict | None = None, feedback: bool =
         "total_fall_2027": float(cm.combine_falls(total_2027, delta)),
         "absorption_homes": float(absorption(sc, levers)),
         "retail_scenario": fb_sc, "retail": retail_result,
-        "projection": projection(sc, bad),
+        "projection": projection(sc, bad) if with_retail else None,
     }
 
 
@@ -451,7 +470,7 @@ def policy_table() -> pd.DataFrame:
     rows = []
     for case, params in (("Default assumptions", {}), ("Harsher prices", HARSHER)):
         for name, levers in sets:
-            r = run(params, levers)
+            r = run(params, levers, with_retail=False)
             rows.append({"case": case, "levers": name, "extra_fall_pct": 100 * r["extra_fall"],
                          "loss_trn": r["loss_trn"], "absorption_mn": r["absorption_homes"] / 1e6,
                          "extra_mortgage_trn": r["extra_mortgage_npl_trn"]})
@@ -655,7 +674,7 @@ def numbers(result: dict, mc: dict) -> dict[str, float]:
         "excess_recomputed": result["excess_recomputed_trn"],
         "roa_pct": 100 * i["roa"], "roa_2024_pct": 100 * i["roa_2024"], "roe_pct": 100 * i["roe"],
         "loan_share_pct": 100 * sc["loan_share_of_assets"], "earnings_trn": earn,
-        "pretax_implied_trn": retail.numbers(retail.run())["pretax_implied_trn"],
+        "pretax_implied_trn": retail_profit_base_trn(),
         "lgd_low_pct": 100 * i["listing_discount"], "lgd_default_pct": 100 * i["auction_final_discount"],
         "lgd_high_pct": 100 * i["half_price"], "auction_start_pct": 100 * i["auction_start_discount"],
         "sc_hidden_pct": 100 * sc["hidden_ratio"], "sc_lgd_pct": 100 * lam, "sc_response": sc["response"],
@@ -689,6 +708,15 @@ def numbers(result: dict, mc: dict) -> dict[str, float]:
         "mc_feedback_bites_pct": 100 * float(np.mean(mc["extra_mortgage"] > 0)),
     }
     return {k: float(v) for k, v in out.items()}
+
+
+def retail_profit_base_trn() -> float:
+    """The 26E pre-tax profit of listed banks that the retail report's own figures imply (CNY trn):
+    its 26E rise in business-loan bad loans (图表7) over the share of profit it says that is (§四.4).
+    The retail chapter shows the same figure and its clash with the net-profit base."""
+    amounts = retail.npl_amounts()
+    rise = units.convert(amounts.loc["business", "26E"] - amounts.loc["business", "25E"], "CNY_mn", "CNY_trn")
+    return float(rise / retail.fact("stress_business_share_pretax_profit", "ratio"))
 
 
 def verdicts(result: dict) -> dict[str, str]:
