@@ -706,6 +706,9 @@ def numbers(result: dict, mc: dict) -> dict[str, float]:
         "p_provisions": ex[3], "mc_median": float(np.median(mc["loss"])),
         "mc_q05": float(last["q05"]), "mc_q95": float(last["q95"]),
         "mc_feedback_bites_pct": 100 * float(np.mean(mc["extra_mortgage"] > 0)),
+        "harsh_price_pct": 100 * HARSHER["price_decline"], "harsh_extra_pct": 100 * HARSHER["extra_decline_2027"],
+        "harsh_response": HARSHER["response"],
+        "harsh_extra_mortgage_trn": run({**sc, **HARSHER}, result["levers"], with_retail=False)["extra_mortgage_npl_trn"],
     }
     return {k: float(v) for k, v in out.items()}
 
