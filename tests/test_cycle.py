@@ -62,7 +62,14 @@ def test_housing_links_by_hand():
 
 def test_step_lookup_takes_the_point_at_or_below():
     grid, vals = np.array([0.0, 0.5, 0.7]), np.array([0.0, 1.0, 2.0])
-    assert cm.step_lookup(grid, vals, np.array([0.0, 0.49, 0.5, 0.69, 0.7, 0.95])).tolist() == [0, 0, 1, 1, 2, 2]
+    assert cm.step_lookup(grid, vals, np.array([0.0, 0.49, 0.5, 0.69, 0.7, 0.95])).tolist() == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+    ]
     with pytest.raises(ValueError, match="increasing"):
         cm.step_lookup(np.array([0.0, 0.0]), np.array([1.0, 2.0]), 0.1)
     with pytest.raises(ValueError, match="below the grid"):
@@ -147,14 +154,18 @@ def test_feedback_off_reproduces_the_retail_chapter_exactly():
     own = retail.run(retail.check_parameters())
     pd.testing.assert_frame_equal(off["stress"], own["stress"], check_exact=True)
     pd.testing.assert_frame_equal(off["cohorts"], own["cohorts"], check_exact=True)
-    pd.testing.assert_frame_equal(retail.scenario_summary(off), retail.scenario_summary(own), check_exact=True)
+    pd.testing.assert_frame_equal(
+        retail.scenario_summary(off), retail.scenario_summary(own), check_exact=True
+    )
 
 
 def test_feedback_off_reproduces_the_retail_chapter_on_another_price_path():
     params = cycle.check_parameters(extra_decline_2027_pct=30, feedback=False)
     off = cycle.run(params["params"], feedback=False)["retail"]
     own = retail.run(retail.check_parameters(extra_decline_2027_pct=30))
-    pd.testing.assert_frame_equal(retail.scenario_summary(off), retail.scenario_summary(own), check_exact=True)
+    pd.testing.assert_frame_equal(
+        retail.scenario_summary(off), retail.scenario_summary(own), check_exact=True
+    )
 
 
 def test_zero_price_response_equals_the_loop_off():
@@ -195,8 +206,16 @@ def test_larger_price_fall_never_lowers_losses():
             assert all(b >= a for a, b in zip(losses, losses[1:])), (name, hidden, losses)
 
 
-@pytest.mark.parametrize("name, amount", [("hidden_ratio", 0.01), ("extra_decline_2027", 0.1),
-                                          ("price_decline", 0.1), ("response", 1.0), ("lgd", 0.05)])
+@pytest.mark.parametrize(
+    "name, amount",
+    [
+        ("hidden_ratio", 0.01),
+        ("extra_decline_2027", 0.1),
+        ("price_decline", 0.1),
+        ("response", 1.0),
+        ("lgd", 0.05),
+    ],
+)
 def test_monotone_for_every_draw_of_the_vectorised_loop(name, amount):
     """The same 2,000 draws with one assumption moved the harsh way: no draw loses less."""
     lo = cycle.monte_carlo(2_000, seed=1)
@@ -285,9 +304,14 @@ def test_slider_grid_is_small_and_complete():
     assert g["hidden_pct"].min() == pytest.approx(1.5) and g["hidden_pct"].max() == pytest.approx(10.0)
     # at the defaults, the grid row reproduces the point run
     base = cycle.run()
-    row = g[(g["hidden_pct"].round(2) == round(100 * base["params"]["hidden_ratio"], 2))
-            & (g["response"] == base["params"]["response"]) & (~g["policy"])].iloc[0]
-    loss = cm.loss_with_collateral(row["unsecured_trn"], row["secured_trn"], base["params"]["lgd"], row["extra_fall"])
+    row = g[
+        (g["hidden_pct"].round(2) == round(100 * base["params"]["hidden_ratio"], 2))
+        & (g["response"] == base["params"]["response"])
+        & (~g["policy"])
+    ].iloc[0]
+    loss = cm.loss_with_collateral(
+        row["unsecured_trn"], row["secured_trn"], base["params"]["lgd"], row["extra_fall"]
+    )
     assert loss == pytest.approx(base["loss_trn"], rel=1e-9)
 
 
@@ -307,3 +331,32 @@ def test_high_ltv_lookup_equals_the_retail_chapter_run():
     for fall in falls:
         sc = replace(retail.published_scenario(), price_decline=0.0, extra_decline_2027=float(fall))
         assert cycle.high_ltv_share_2027(float(fall)) == retail.run(sc)["high_ltv_share_2027"], fall
+
+
+def test_slider_chart_formula_equals_the_model_and_the_spec_stays_small(base):
+    """The browser's loss formula gives what the Python loop gives, on every slider setting."""
+    import json
+
+    from helpers.chapters.cycle import figures
+
+    settings = cycle.frontier_settings(base)
+    grid = cycle.slider_grid()
+    for lgd in (0.25, 0.313, 0.5):
+        ours = cm.loss_with_collateral(
+            grid["unsecured_trn"].to_numpy(),
+            grid["secured_trn"].to_numpy(),
+            lgd,
+            grid["extra_fall"].to_numpy(),
+        )
+        chart = np.array(
+            [
+                cycle.frontier_loss(settings, g, lgd, r, p)
+                for g, r, p in zip(grid["gap_trn"], grid["response"], grid["policy"])
+            ]
+        )
+        assert np.allclose(chart, ours, rtol=1e-12, atol=1e-12)
+    rows = settings.pop("rows")
+    spec = figures.frontier_chart(rows, **settings).to_dict()
+    assert len(json.dumps(spec)) < 15_000  # the site's caption check reads 20,000 characters past a chart
+    names = {p["name"] for p in spec["params"]}
+    assert names == {"hsel", "lgd", "eps", "pol"}

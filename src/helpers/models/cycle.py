@@ -55,10 +55,19 @@ __all__ = [
 # --------------------------------------------------------------------------- argument checks
 
 
-def _arr(name: str, value, *, low: float | None = None, high: float | None = None,
-         low_open: bool = False, high_open: bool = False) -> np.ndarray:
+def _arr(
+    name: str,
+    value,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> np.ndarray:
     """``value`` as a float array, every element finite and inside the stated bounds."""
-    if isinstance(value, (bool, str, bytes)) or (isinstance(value, np.ndarray) and value.dtype.kind not in "iuf"):
+    if isinstance(value, (bool, str, bytes)) or (
+        isinstance(value, np.ndarray) and value.dtype.kind not in "iuf"
+    ):
         raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
     try:
         a = np.asarray(value, dtype=float)
@@ -323,8 +332,9 @@ def feedback_fixed_point(
 
     delta = fall(g)
     m = np.asarray(extra_mortgage_npl(delta), dtype=float)
-    used = 1
-    for used in range(1, rounds + 1):
+    used = 0
+    while used < rounds:
+        used += 1
         delta = fall(g + m)
         m_new = np.asarray(extra_mortgage_npl(delta), dtype=float)
         done = np.all(np.abs(m_new - m) <= tol)

@@ -15,7 +15,7 @@ no source gives: the book's assumptions, each in :data:`ASSUMPTIONS` with a rang
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -76,14 +76,16 @@ def _inputs_cached(stamp: tuple) -> dict:
         "auction_start_discount": _val("npl_market_context", indicator="auction_start_discount") / 100,
         "auction_final_discount": _val("npl_market_context", indicator="auction_final_discount") / 100,
         "listing_discount": _val("npl_market_context", indicator="bank_listing_discount") / 100,
-        "half_price": 1 - _val("npl_collateral_examples", example_id="heilongjiang_sale",
-                               measure="price_to_market") / 100,
+        "half_price": 1
+        - _val("npl_collateral_examples", example_id="heilongjiang_sale", measure="price_to_market") / 100,
         "bank_homes": _val("npl_bank_home_sales", "homes", row_type="total", indicator="homes"),
         # the market: 003 §一(二)
-        "sales_area_q1_m2": _val("housing_sales", "m2", indicator="sales_area", scope="total",
-                                 period="2024Q1", measure="level"),
-        "sales_value_q1_yuan": _val("housing_sales", "CNY", indicator="sales_value", scope="total",
-                                    period="2024Q1", measure="level"),
+        "sales_area_q1_m2": _val(
+            "housing_sales", "m2", indicator="sales_area", scope="total", period="2024Q1", measure="level"
+        ),
+        "sales_value_q1_yuan": _val(
+            "housing_sales", "CNY", indicator="sales_value", scope="total", period="2024Q1", measure="level"
+        ),
         # retail: 002 图表6 and the retail chapter's implied mortgage book
         "secured_share": (shares.loc["mortgage", "1H25"] + shares.loc["business", "1H25"]) / 100,
         "mortgage_book_trn": units.convert(retail.industry_mortgage_balance_100m(), "CNY_100m", "CNY_trn"),
@@ -131,42 +133,134 @@ def assumptions() -> list[Assumption]:
     lo_lgd = i["listing_discount"]
     hi_lgd = i["half_price"]
     return [
-        Assumption("hidden_ratio", "Hidden NPL ratio (share of loans)", i["jri_ratio"], i["official_ratio"],
-                   i["jri_ratio"], "fraction",
-                   "Between the official ratio (no hidden bad loans) and the Japan Research Institute's "
-                   "estimate; the estimate's scope and method are not given.", True),
-        Assumption("lgd", "Loss given default", i["auction_final_discount"], lo_lgd, hi_lgd, "fraction",
-                   "Bracketed by the collateral evidence: the discount on bank-listed homes (low), the "
-                   "average final auction discount (default) and half-price sales (high). Assumes a bad "
-                   "loan is about as large as its collateral's market value.", True),
-        Assumption("response", "Price fall per unit of extra supply (ε)", 1.0, 0.0, 3.0, "ratio",
-                   "The sources give none. 0 switches the price effect off; 1 lets supply of 1 % of a year's "
-                   "national new-home sales cut prices 1 %; up to 3 because the collateral sits in weaker "
-                   "local markets, where auctions were not clearing even at a discount.", True),
-        Assumption("conversion", "Share of newly high-LTV mortgages that go bad", 0.5, 0.0, 1.0, "fraction",
-                   "The report treats the high-LTV share as an upper bound on mortgage bad loans (1) and "
-                   "says high LTV need not mean default; we take the middle.", True),
-        Assumption("price_decline", "Tier-3/4 price fall, 2021 to now", rs.price_decline, 0.2, 0.4, "fraction",
-                   "The retail chapter's default (the middle row of the report's LTV table), ±10 points.", True),
-        Assumption("extra_decline_2027", "Further price fall to 2027, before the feedback",
-                   rs.extra_decline_2027, 0.1, 0.3, "fraction",
-                   "The report's assumed further fall, ±10 points.", True),
-        Assumption("exposure_years", "Years over which hidden bad loans are recognised", rs.exposure_years,
-                   4.0, 8.0, "years",
-                   "The report spreads extra mortgage bad loans over six years; we allow four to eight.", True),
-        Assumption("loan_share_of_assets", "Loans as a share of bank assets", 0.55, 0.5, 0.6, "fraction",
-                   "Not in the sources; needed to turn the return on assets into yearly earnings. "
-                   "Checked against the profit base the retail report's own ratios imply.", True),
-        Assumption("home_size_m2", "Floor area of a home (m²)", 100.0, 90.0, 120.0, "m2",
-                   "Not in the sources; turns new-home sales (in m²) into homes. The 105 m² home sold "
-                   "at half price lies inside the range.", False),
-        Assumption("demand_response", "Rise in home purchases per unit fall in the monthly payment (η)",
-                   1.0, 0.0, 2.0, "ratio",
-                   "The sources give none; 1 means a payment 1 % lower brings 1 % more buyers.", False),
-        Assumption("subsidy_pp", "Interest subsidy on new first-home loans (points)", 1.0, 0.0, 3.0, "pp",
-                   "Proposed without a size; the policy chapter's default.", False),
-        Assumption("term_years", "Mortgage term for the payment arithmetic (years)", 30.0, 10.0, 30.0, "years",
-                   "The policy chapter's default; the longest term the sources mention.", False),
+        Assumption(
+            "hidden_ratio",
+            "Hidden NPL ratio (share of loans)",
+            i["jri_ratio"],
+            i["official_ratio"],
+            i["jri_ratio"],
+            "fraction",
+            "Between the official ratio (no hidden bad loans) and the Japan Research Institute's "
+            "estimate; the estimate's scope and method are not given.",
+            True,
+        ),
+        Assumption(
+            "lgd",
+            "Loss given default",
+            i["auction_final_discount"],
+            lo_lgd,
+            hi_lgd,
+            "fraction",
+            "Bracketed by the collateral evidence: the discount on bank-listed homes (low), the "
+            "average final auction discount (default) and half-price sales (high). Assumes a bad "
+            "loan is about as large as its collateral's market value.",
+            True,
+        ),
+        Assumption(
+            "response",
+            "Price fall per unit of extra supply (ε)",
+            1.0,
+            0.0,
+            3.0,
+            "ratio",
+            "The sources give none. 0 switches the price effect off; 1 lets supply of 1 % of a year's "
+            "national new-home sales cut prices 1 %; up to 3 because the collateral sits in weaker "
+            "local markets, where auctions were not clearing even at a discount.",
+            True,
+        ),
+        Assumption(
+            "conversion",
+            "Share of newly high-LTV mortgages that go bad",
+            0.5,
+            0.0,
+            1.0,
+            "fraction",
+            "The report treats the high-LTV share as an upper bound on mortgage bad loans (1) and "
+            "says high LTV need not mean default; we take the middle.",
+            True,
+        ),
+        Assumption(
+            "price_decline",
+            "Tier-3/4 price fall, 2021 to now",
+            rs.price_decline,
+            0.2,
+            0.4,
+            "fraction",
+            "The retail chapter's default (the middle row of the report's LTV table), ±10 points.",
+            True,
+        ),
+        Assumption(
+            "extra_decline_2027",
+            "Further price fall to 2027, before the feedback",
+            rs.extra_decline_2027,
+            0.1,
+            0.3,
+            "fraction",
+            "The report's assumed further fall, ±10 points.",
+            True,
+        ),
+        Assumption(
+            "exposure_years",
+            "Years over which hidden bad loans are recognised",
+            rs.exposure_years,
+            4.0,
+            8.0,
+            "years",
+            "The report spreads extra mortgage bad loans over six years; we allow four to eight.",
+            True,
+        ),
+        Assumption(
+            "loan_share_of_assets",
+            "Loans as a share of bank assets",
+            0.55,
+            0.5,
+            0.6,
+            "fraction",
+            "Not in the sources; needed to turn the return on assets into yearly earnings. "
+            "Checked against the profit base the retail report's own ratios imply.",
+            True,
+        ),
+        Assumption(
+            "home_size_m2",
+            "Floor area of a home (m²)",
+            100.0,
+            90.0,
+            120.0,
+            "m2",
+            "Not in the sources; turns new-home sales (in m²) into homes. The 105 m² home sold "
+            "at half price lies inside the range.",
+            False,
+        ),
+        Assumption(
+            "demand_response",
+            "Rise in home purchases per unit fall in the monthly payment (η)",
+            1.0,
+            0.0,
+            2.0,
+            "ratio",
+            "The sources give none; 1 means a payment 1 % lower brings 1 % more buyers.",
+            False,
+        ),
+        Assumption(
+            "subsidy_pp",
+            "Interest subsidy on new first-home loans (points)",
+            1.0,
+            0.0,
+            3.0,
+            "pp",
+            "Proposed without a size; the policy chapter's default.",
+            False,
+        ),
+        Assumption(
+            "term_years",
+            "Mortgage term for the payment arithmetic (years)",
+            30.0,
+            10.0,
+            30.0,
+            "years",
+            "The policy chapter's default; the longest term the sources mention.",
+            False,
+        ),
     ]
 
 
@@ -174,15 +268,22 @@ def assumption_table() -> pd.DataFrame:
     """The assumptions as the page shows them: default and range in readable units, and the reason."""
     rows = []
     for a in assumptions():
-        scale, unit = (100.0, "%") if a.unit == "fraction" else (1.0, {"m2": "m²", "pp": "points"}.get(a.unit, ""))
-        fmt = (lambda v: f"{v * scale:.1f}{' ' + unit if unit else ''}")
-        rows.append({
-            "Assumption": a.label,
-            "Default": fmt(a.default),
-            "Range": f"{fmt(a.low)} to {fmt(a.high)}",
-            "Drawn in the simulation": "yes" if a.drawn else "no",
-            "Why": a.reason,
-        })
+        scale, unit = (
+            (100.0, "%") if a.unit == "fraction" else (1.0, {"m2": "m²", "pp": "points"}.get(a.unit, ""))
+        )
+
+        def fmt(v, scale=scale, unit=unit):
+            return f"{v * scale:.1f}{' ' + unit if unit else ''}"
+
+        rows.append(
+            {
+                "Assumption": a.label,
+                "Default": fmt(a.default),
+                "Range": f"{fmt(a.low)} to {fmt(a.high)}",
+                "Drawn in the simulation": "yes" if a.drawn else "no",
+                "Why": a.reason,
+            }
+        )
     return pd.DataFrame(rows).set_index("Assumption")
 
 
@@ -209,9 +310,18 @@ def stock_flow() -> pd.DataFrame:
         s1 = i["stock_trn"]
         s0 = s1 - ds
         n = cm.new_npl_from_stocks(s0, s1, d24)
-        rows.append({"case": label, "stock_start": s0, "new_npl": n, "disposals": d24, "stock_end": s1,
-                     "residual": cm.identity_residual(s0, n, d24, s1), "new_pct_loans": 100 * n / book,
-                     "disposals_pct_loans": 100 * d24 / book})
+        rows.append(
+            {
+                "case": label,
+                "stock_start": s0,
+                "new_npl": n,
+                "disposals": d24,
+                "stock_end": s1,
+                "residual": cm.identity_residual(s0, n, d24, s1),
+                "new_pct_loans": 100 * n / book,
+                "disposals_pct_loans": 100 * d24 / book,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -231,8 +341,17 @@ def projection(sc: dict, total_new: float) -> pd.DataFrame:
     stocks = cm.roll_stock(i["stock_trn"], new, disp)
     starts = np.r_[i["stock_trn"], stocks[:-1]]
     resid = cm.identity_residual(starts, new, disp, stocks)
-    return pd.DataFrame({"year": years, "stock_start": starts, "new_npl": new, "disposals": disp,
-                         "stock_end": stocks, "residual": resid, "ratio_pct": 100 * stocks / loans_trn()})
+    return pd.DataFrame(
+        {
+            "year": years,
+            "stock_start": starts,
+            "new_npl": new,
+            "disposals": disp,
+            "stock_end": stocks,
+            "residual": resid,
+            "ratio_pct": 100 * stocks / loans_trn(),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- the retail model, as a lookup
@@ -247,8 +366,15 @@ def _cohorts_2027(prepayment: float) -> tuple[list[dict], float]:
     out = []
     for (cohort, horizon), years in retail.HORIZON_YEARS.items():
         if horizon == "2027":
-            out.append({"cohort": cohort, "years": years, "offset": retail.COHORT_DECLINE_OFFSET[cohort],
-                        "balance": rm.cohort_balance(issuance[cohort], years, prepayment, a), "a": a})
+            out.append(
+                {
+                    "cohort": cohort,
+                    "years": years,
+                    "offset": retail.COHORT_DECLINE_OFFSET[cohort],
+                    "balance": rm.cohort_balance(issuance[cohort], years, prepayment, a),
+                    "a": a,
+                }
+            )
     return out, total
 
 
@@ -266,8 +392,10 @@ def _high_ltv_steps(prepayment: float, tol: float = 1e-9) -> tuple:
     cohorts, total = _cohorts_2027(prepayment)
 
     def ltvs(fall: float) -> list[float]:
-        return [rm.cohort_ltv(retail.INITIAL_LTV, c["years"], prepayment, max(fall - c["offset"], 0.0), c["a"])
-                for c in cohorts]
+        return [
+            rm.cohort_ltv(retail.INITIAL_LTV, c["years"], prepayment, max(fall - c["offset"], 0.0), c["a"])
+            for c in cohorts
+        ]
 
     def share(fall: float) -> float:
         return rm.high_ltv_balance([c["balance"] for c in cohorts], ltvs(fall), threshold) / total
@@ -316,8 +444,11 @@ def policy_effects(sc: dict, levers: dict) -> dict:
     term = sc["term_years"]
     base_pay = payments.annuity_payment(1.0, r, term)
     new_rate = r - (i["lpr_cut_pp"] if levers.get("rate_cut") else 0.0)
-    pay = (payments.subsidised_payment(1.0, new_rate, term, min(sc["subsidy_pp"], new_rate), 1.0)
-           if levers.get("payment_subsidy") else payments.annuity_payment(1.0, new_rate, term))
+    pay = (
+        payments.subsidised_payment(1.0, new_rate, term, min(sc["subsidy_pp"], new_rate), 1.0)
+        if levers.get("payment_subsidy")
+        else payments.annuity_payment(1.0, new_rate, term)
+    )
     cut = 1 - pay / base_pay
     buyers = i["tradein_cities"] * i["tradein_city_homes"] if levers.get("tradein") else 0.0
     return {"payment_cut": cut, "extra_buyers": buyers}
@@ -357,13 +488,20 @@ def _solve(sc: dict, levers: dict, feedback: bool, hidden: np.ndarray | float):
         return (float(z) if z.ndim == 0 else z), (float(z) if z.ndim == 0 else z), 0
     # homes per CNY trn of secured bad loans: k; expressed as loan per home 1/k with q = 1
     return cm.feedback_fixed_point(
-        i["secured_share"] * np.asarray(hidden, dtype=float), 1.0 / reach_market(), 1.0,
-        absorption(sc, levers), sc["response"], YEARS_TO_2027, sc["exposure_years"], extra_mortgage,
+        i["secured_share"] * np.asarray(hidden, dtype=float),
+        1.0 / reach_market(),
+        1.0,
+        absorption(sc, levers),
+        sc["response"],
+        YEARS_TO_2027,
+        sc["exposure_years"],
+        extra_mortgage,
     )
 
 
-def run(params: dict | None = None, levers: dict | None = None, feedback: bool = True,
-        with_retail: bool = True) -> dict:
+def run(
+    params: dict | None = None, levers: dict | None = None, feedback: bool = True, with_retail: bool = True
+) -> dict:
     """Everything the chapter shows for one scenario (``params`` overrides :func:`defaults`).
 
     ``with_retail=False`` skips the retail chapter's full run and the projection (the losses do
@@ -375,13 +513,19 @@ def run(params: dict | None = None, levers: dict | None = None, feedback: bool =
     book = loans_trn()
     gap = cm.hidden_gap(book, i["official_ratio"], sc["hidden_ratio"])
     delta, extra_m, rounds = _solve(sc, levers, feedback, gap)
-    base_sc = replace(retail.published_scenario(), price_decline=sc["price_decline"],
-                      extra_decline_2027=sc["extra_decline_2027"])
+    base_sc = replace(
+        retail.published_scenario(),
+        price_decline=sc["price_decline"],
+        extra_decline_2027=sc["extra_decline_2027"],
+    )
     total_2027 = cm.combine_falls(sc["price_decline"], sc["extra_decline_2027"])
     fb_sc = base_sc
     if feedback and delta > 0:
-        fb_sc = replace(base_sc, extra_decline_2027=float(cm.combine_falls(sc["extra_decline_2027"], delta)),
-                        final_mortgage_npl=base_sc.final_mortgage_npl + extra_m / i["mortgage_book_trn"])
+        fb_sc = replace(
+            base_sc,
+            extra_decline_2027=float(cm.combine_falls(sc["extra_decline_2027"], delta)),
+            final_mortgage_npl=base_sc.final_mortgage_npl + extra_m / i["mortgage_book_trn"],
+        )
     retail_result = retail.run(fb_sc) if with_retail else None
     bad = gap + extra_m
     secured = i["secured_share"] * gap + extra_m
@@ -390,16 +534,27 @@ def run(params: dict | None = None, levers: dict | None = None, feedback: bool =
     excess = i["excess_provisions_trn"]
     prov = cm.provisions(i["stock_trn"], i["coverage"])
     return {
-        "params": sc, "levers": levers, "feedback": feedback,
-        "loans_trn": book, "gap_trn": gap, "extra_fall": delta, "extra_mortgage_npl_trn": extra_m,
-        "feedback_rounds": rounds, "bad_trn": bad, "secured_trn": secured, "loss_trn": losses, "earnings_trn": earn,
-        "excess_provisions_trn": excess, "provisions_trn": prov,
+        "params": sc,
+        "levers": levers,
+        "feedback": feedback,
+        "loans_trn": book,
+        "gap_trn": gap,
+        "extra_fall": delta,
+        "extra_mortgage_npl_trn": extra_m,
+        "feedback_rounds": rounds,
+        "bad_trn": bad,
+        "secured_trn": secured,
+        "loss_trn": losses,
+        "earnings_trn": earn,
+        "excess_provisions_trn": excess,
+        "provisions_trn": prov,
         "excess_recomputed_trn": cm.excess_provisions(i["stock_trn"], i["coverage"]),
         "years_after_excess": cm.years_of_earnings(losses, excess, earn),
         "years_after_all": cm.years_of_earnings(losses, prov, earn),
         "total_fall_2027": float(cm.combine_falls(total_2027, delta)),
         "absorption_homes": float(absorption(sc, levers)),
-        "retail_scenario": fb_sc, "retail": retail_result,
+        "retail_scenario": fb_sc,
+        "retail": retail_result,
         "projection": projection(sc, bad) if with_retail else None,
     }
 
@@ -438,9 +593,19 @@ def slider_grid(responses=RESPONSES) -> pd.DataFrame:
             delta, m, _ = _solve({**sc, "response": eps}, levers, eps > 0, gaps)
             for h, g, dl, mm in zip(hs, gaps, np.broadcast_to(delta, hs.shape), np.broadcast_to(m, hs.shape)):
                 sec = i["secured_share"] * g + mm
-                rows.append({"hidden_pct": round(100 * h, 4), "response": eps, "policy": policy,
-                             "gap_trn": g, "extra_mortgage_trn": mm, "bad_trn": g + mm,
-                             "unsecured_trn": g + mm - sec, "secured_trn": sec, "extra_fall": dl})
+                rows.append(
+                    {
+                        "hidden_pct": round(100 * h, 4),
+                        "response": eps,
+                        "policy": policy,
+                        "gap_trn": g,
+                        "extra_mortgage_trn": mm,
+                        "bad_trn": g + mm,
+                        "unsecured_trn": g + mm - sec,
+                        "secured_trn": sec,
+                        "extra_fall": dl,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -448,32 +613,56 @@ def frontier(lgds=None) -> pd.DataFrame:
     """Losses and years of earnings across hidden ratios, for the low, default and high LGD."""
     sc = defaults()
     i = inputs()
-    lgds = lgds or {"low": i["listing_discount"], "default": i["auction_final_discount"], "high": i["half_price"]}
+    lgds = lgds or {
+        "low": i["listing_discount"],
+        "default": i["auction_final_discount"],
+        "high": i["half_price"],
+    }
     g = slider_grid(responses=(sc["response"],))
     g = g[~g["policy"]]
     earn = cm.yearly_earnings(i["roa"], loans_trn(), sc["loan_share_of_assets"])
     out = []
     for name, lam in lgds.items():
-        losses = cm.loss_with_collateral(g["unsecured_trn"].to_numpy(), g["secured_trn"].to_numpy(), lam,
-                                         g["extra_fall"].to_numpy())
-        out.append(pd.DataFrame({"hidden_pct": g["hidden_pct"], "lgd_case": name, "lgd_pct": 100 * lam,
-                                 "loss_trn": losses,
-                                 "years_after_excess": cm.years_of_earnings(losses, i["excess_provisions_trn"], earn)}))
+        losses = cm.loss_with_collateral(
+            g["unsecured_trn"].to_numpy(), g["secured_trn"].to_numpy(), lam, g["extra_fall"].to_numpy()
+        )
+        out.append(
+            pd.DataFrame(
+                {
+                    "hidden_pct": g["hidden_pct"],
+                    "lgd_case": name,
+                    "lgd_pct": 100 * lam,
+                    "loss_trn": losses,
+                    "years_after_excess": cm.years_of_earnings(losses, i["excess_provisions_trn"], earn),
+                }
+            )
+        )
     return pd.concat(out, ignore_index=True)
 
 
 def policy_table() -> pd.DataFrame:
     """The feedback's extra price fall and the losses with each lever, default and harsher case."""
-    sets = [("No policy", {}), ("Rate cut", {"rate_cut": True}), ("Interest subsidy", {"payment_subsidy": True}),
-            ("Trade-in purchases", {"tradein": True}),
-            ("All three", {"rate_cut": True, "payment_subsidy": True, "tradein": True})]
+    sets = [
+        ("No policy", {}),
+        ("Rate cut", {"rate_cut": True}),
+        ("Interest subsidy", {"payment_subsidy": True}),
+        ("Trade-in purchases", {"tradein": True}),
+        ("All three", {"rate_cut": True, "payment_subsidy": True, "tradein": True}),
+    ]
     rows = []
     for case, params in (("Default assumptions", {}), ("Harsher prices", HARSHER)):
         for name, levers in sets:
             r = run(params, levers, with_retail=False)
-            rows.append({"case": case, "levers": name, "extra_fall_pct": 100 * r["extra_fall"],
-                         "loss_trn": r["loss_trn"], "absorption_mn": r["absorption_homes"] / 1e6,
-                         "extra_mortgage_trn": r["extra_mortgage_npl_trn"]})
+            rows.append(
+                {
+                    "case": case,
+                    "levers": name,
+                    "extra_fall_pct": 100 * r["extra_fall"],
+                    "loss_trn": r["loss_trn"],
+                    "absorption_mn": r["absorption_homes"] / 1e6,
+                    "extra_mortgage_trn": r["extra_mortgage_npl_trn"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -481,14 +670,20 @@ def break_even_ratio(buffer_trn: float, lgd: float) -> float:
     """Hidden ratio at which losses without feedback equal a buffer: ``r0 + B / (λ L)`` (fraction)."""
     i = inputs()
     return i["official_ratio"] + checks.non_negative("buffer_trn", buffer_trn) / (
-        checks.positive("lgd", lgd) * loans_trn())
+        checks.positive("lgd", lgd) * loans_trn()
+    )
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
 
 
-def monte_carlo(draws: int = 10_000, seed: int = 20251129, levers: dict | None = None,
-                feedback: bool = True, shifts: dict | None = None) -> dict:
+def monte_carlo(
+    draws: int = 10_000,
+    seed: int = 20251129,
+    levers: dict | None = None,
+    feedback: bool = True,
+    shifts: dict | None = None,
+) -> dict:
     """Draw the uncertain assumptions from their ranges and run the loop for every draw at once.
 
     Uniform draws on each range, except the loss-given-default: triangular on its range,
@@ -505,8 +700,15 @@ def monte_carlo(draws: int = 10_000, seed: int = 20251129, levers: dict | None =
     book = loans_trn()
     a = {x.name: x for x in assumptions()}
     d = {}
-    for name in ("hidden_ratio", "response", "conversion", "price_decline", "extra_decline_2027",
-                 "exposure_years", "loan_share_of_assets"):
+    for name in (
+        "hidden_ratio",
+        "response",
+        "conversion",
+        "price_decline",
+        "extra_decline_2027",
+        "exposure_years",
+        "loan_share_of_assets",
+    ):
         d[name] = rng.uniform(a[name].low, a[name].high, draws)
     d["lgd"] = cm.triangular(rng, a["lgd"].low, a["lgd"].default, a["lgd"].high, draws)
     for name, amount in (shifts or {}).items():
@@ -518,12 +720,23 @@ def monte_carlo(draws: int = 10_000, seed: int = 20251129, levers: dict | None =
     h0 = high_ltv_share_2027(base_total)
 
     def extra_mortgage(delta):
-        return d["conversion"] * (high_ltv_share_2027(cm.combine_falls(base_total, delta)) - h0) * i["mortgage_book_trn"]
+        return (
+            d["conversion"]
+            * (high_ltv_share_2027(cm.combine_falls(base_total, delta)) - h0)
+            * i["mortgage_book_trn"]
+        )
 
     if feedback:
         delta, m, rounds = cm.feedback_fixed_point(
-            i["secured_share"] * gap, 1.0 / reach_market(), 1.0, absorption(sc, levers), d["response"],
-            YEARS_TO_2027, d["exposure_years"], extra_mortgage)
+            i["secured_share"] * gap,
+            1.0 / reach_market(),
+            1.0,
+            absorption(sc, levers),
+            d["response"],
+            YEARS_TO_2027,
+            d["exposure_years"],
+            extra_mortgage,
+        )
     else:
         delta, m, rounds = np.zeros(draws), np.zeros(draws), 0
     secured = i["secured_share"] * gap + m
@@ -531,9 +744,19 @@ def monte_carlo(draws: int = 10_000, seed: int = 20251129, levers: dict | None =
     earn = cm.yearly_earnings(i["roa"], book, d["loan_share_of_assets"])
     years = np.arange(0, 9)
     path = cm.exposure_path(losses, d["exposure_years"], years)
-    return {"draws": d, "gap": gap, "extra_fall": delta, "extra_mortgage": m, "loss": losses,
-            "earnings": earn, "years": START_YEAR - 1 + years, "path": path, "rounds": rounds,
-            "excess": i["excess_provisions_trn"], "provisions": cm.provisions(i["stock_trn"], i["coverage"])}
+    return {
+        "draws": d,
+        "gap": gap,
+        "extra_fall": delta,
+        "extra_mortgage": m,
+        "loss": losses,
+        "earnings": earn,
+        "years": START_YEAR - 1 + years,
+        "path": path,
+        "rounds": rounds,
+        "excess": i["excess_provisions_trn"],
+        "provisions": cm.provisions(i["stock_trn"], i["coverage"]),
+    }
 
 
 def exceedance(mc: dict) -> pd.DataFrame:
@@ -542,14 +765,17 @@ def exceedance(mc: dict) -> pd.DataFrame:
     ex, prov = mc["excess"], mc["provisions"]
     rows = [
         ("Provisions above 150 % cover", loss > ex),
-        ("Those, plus one year of earnings", loss > ex + earn),
-        ("Those, plus three years of earnings", loss > ex + 3 * earn),
+        ("Those, plus one year of profit", loss > ex + earn),
+        ("Those, plus three years of profit", loss > ex + 3 * earn),
         ("All provisions", loss > prov),
-        ("All provisions, plus the earnings of the recognition years",
-         loss > prov + earn * mc["draws"]["exposure_years"]),
+        (
+            "All provisions, plus the profit of the recognition years",
+            loss > prov + earn * mc["draws"]["exposure_years"],
+        ),
     ]
-    return pd.DataFrame({"Losses exceed": [r[0] for r in rows],
-                         "Probability (%)": [100 * float(np.mean(r[1])) for r in rows]}).set_index("Losses exceed")
+    return pd.DataFrame(
+        {"Losses exceed": [r[0] for r in rows], "Probability (%)": [100 * float(np.mean(r[1])) for r in rows]}
+    ).set_index("Losses exceed")
 
 
 def fan(mc: dict, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
@@ -601,10 +827,15 @@ def check_parameters(**values) -> dict:
     if "hidden_ratio_pct" in got and got["hidden_ratio_pct"] / 100 < i["official_ratio"]:
         raise checks.ParameterError(
             f"parameter 'hidden_ratio_pct' = {got['hidden_ratio_pct']} is below the official ratio "
-            f"({100 * i['official_ratio']:.2f} %): a hidden ratio cannot be lower than the reported one")
+            f"({100 * i['official_ratio']:.2f} %): a hidden ratio cannot be lower than the reported one"
+        )
     params = {}
-    for src, dst in (("hidden_ratio_pct", "hidden_ratio"), ("lgd_pct", "lgd"), ("conversion_pct", "conversion"),
-                     ("extra_decline_2027_pct", "extra_decline_2027")):
+    for src, dst in (
+        ("hidden_ratio_pct", "hidden_ratio"),
+        ("lgd_pct", "lgd"),
+        ("conversion_pct", "conversion"),
+        ("extra_decline_2027_pct", "extra_decline_2027"),
+    ):
         if src in got:
             params[dst] = float(units.convert(got[src], "pct", "ratio"))
     if "price_response" in got:
@@ -627,10 +858,14 @@ def retail_comparison(result: dict) -> pd.DataFrame:
     with the loop on. The first two columns are equal by construction, and a test holds them so."""
     sc = result["params"]
     pub = retail.published_scenario()
-    own = retail.run(retail.check_parameters(
-        price_decline_pct=None if sc["price_decline"] == pub.price_decline else 100 * sc["price_decline"],
-        extra_decline_2027_pct=None if sc["extra_decline_2027"] == pub.extra_decline_2027
-        else 100 * sc["extra_decline_2027"]))
+    own = retail.run(
+        retail.check_parameters(
+            price_decline_pct=None if sc["price_decline"] == pub.price_decline else 100 * sc["price_decline"],
+            extra_decline_2027_pct=None
+            if sc["extra_decline_2027"] == pub.extra_decline_2027
+            else 100 * sc["extra_decline_2027"],
+        )
+    )
     off = run(sc, result["levers"], feedback=False)
     out = retail.scenario_summary(own).set_index("output").rename(columns={"value": "Retail chapter"})
     out["This chapter, loop off"] = retail.scenario_summary(off["retail"]).set_index("output")["value"]
@@ -658,57 +893,94 @@ def numbers(result: dict, mc: dict) -> dict[str, float]:
     last = fan(mc).iloc[-1]
     cum_floor = 4 * i["disposals_floor_trn"] + i["disposals_2024_trn"]
     out = {
-        "stock_trn": i["stock_trn"], "stock_change_q3_bn": 1000 * i["stock_change_q3_trn"],
-        "official_pct": 100 * i["official_ratio"], "jri_pct": 100 * i["jri_ratio"], "loans_trn": book,
-        "disposals_2024": i["disposals_2024_trn"], "disposals_floor": i["disposals_floor_trn"],
+        "stock_trn": i["stock_trn"],
+        "stock_change_q3_bn": 1000 * i["stock_change_q3_trn"],
+        "official_pct": 100 * i["official_ratio"],
+        "jri_pct": 100 * i["jri_ratio"],
+        "loans_trn": book,
+        "disposals_2024": i["disposals_2024_trn"],
+        "disposals_floor": i["disposals_floor_trn"],
         "disposals_pct_loans": 100 * i["disposals_2024_trn"] / book,
         "turnover_months": 12 * i["stock_trn"] / i["disposals_2024_trn"],
-        "new_low_trn": float(sf["new_npl"].min()), "new_high_trn": float(sf["new_npl"].max()),
-        "new_low_pct": float(sf["new_pct_loans"].min()), "new_high_pct": float(sf["new_pct_loans"].max()),
+        "new_low_trn": float(sf["new_npl"].min()),
+        "new_high_trn": float(sf["new_npl"].max()),
+        "new_low_pct": float(sf["new_pct_loans"].min()),
+        "new_high_pct": float(sf["new_pct_loans"].max()),
         "identity_max_residual": float(sf["residual"].abs().max()),
         "jri_gap_trn": float(cm.hidden_gap(book, i["official_ratio"], i["jri_ratio"])),
         "jri_gap_years_disposals": float(cm.hidden_gap(book, i["official_ratio"], i["jri_ratio"]))
         / i["disposals_2024_trn"],
-        "cum_disposals_floor": cum_floor, "cum_disposals_pct": 100 * cum_floor / book,
-        "coverage_pct": 100 * i["coverage"], "provisions_trn": prov, "excess_trn": excess,
+        "cum_disposals_floor": cum_floor,
+        "cum_disposals_pct": 100 * cum_floor / book,
+        "coverage_pct": 100 * i["coverage"],
+        "provisions_trn": prov,
+        "excess_trn": excess,
         "excess_recomputed": result["excess_recomputed_trn"],
-        "roa_pct": 100 * i["roa"], "roa_2024_pct": 100 * i["roa_2024"], "roe_pct": 100 * i["roe"],
-        "loan_share_pct": 100 * sc["loan_share_of_assets"], "earnings_trn": earn,
+        "roa_pct": 100 * i["roa"],
+        "roa_2024_pct": 100 * i["roa_2024"],
+        "roe_pct": 100 * i["roe"],
+        "loan_share_pct": 100 * sc["loan_share_of_assets"],
+        "earnings_trn": earn,
         "pretax_implied_trn": retail_profit_base_trn(),
-        "lgd_low_pct": 100 * i["listing_discount"], "lgd_default_pct": 100 * i["auction_final_discount"],
-        "lgd_high_pct": 100 * i["half_price"], "auction_start_pct": 100 * i["auction_start_discount"],
-        "sc_hidden_pct": 100 * sc["hidden_ratio"], "sc_lgd_pct": 100 * lam, "sc_response": sc["response"],
-        "sc_conversion_pct": 100 * sc["conversion"], "sc_exposure_years": sc["exposure_years"],
-        "sc_feedback": float(result["feedback"]), "sc_price_decline_pct": 100 * sc["price_decline"],
+        "lgd_low_pct": 100 * i["listing_discount"],
+        "lgd_default_pct": 100 * i["auction_final_discount"],
+        "lgd_high_pct": 100 * i["half_price"],
+        "auction_start_pct": 100 * i["auction_start_discount"],
+        "sc_hidden_pct": 100 * sc["hidden_ratio"],
+        "sc_lgd_pct": 100 * lam,
+        "sc_response": sc["response"],
+        "sc_conversion_pct": 100 * sc["conversion"],
+        "sc_exposure_years": sc["exposure_years"],
+        "sc_feedback": float(result["feedback"]),
+        "sc_price_decline_pct": 100 * sc["price_decline"],
         "sc_extra_decline_pct": 100 * sc["extra_decline_2027"],
-        "gap_trn": result["gap_trn"], "loss_trn": result["loss_trn"],
-        "years_after_excess": result["years_after_excess"], "extra_fall_pct": 100 * result["extra_fall"],
-        "extra_mortgage_trn": result["extra_mortgage_npl_trn"], "total_fall_2027_pct": 100 * result["total_fall_2027"],
+        "gap_trn": result["gap_trn"],
+        "loss_trn": result["loss_trn"],
+        "years_after_excess": result["years_after_excess"],
+        "extra_fall_pct": 100 * result["extra_fall"],
+        "extra_mortgage_trn": result["extra_mortgage_npl_trn"],
+        "total_fall_2027_pct": 100 * result["total_fall_2027"],
         "loss_share_provisions_pct": 100 * result["loss_trn"] / prov,
         "ratio_end_pct": float(result["projection"]["ratio_pct"].iloc[-1]),
         "breakeven_excess_pct": 100 * break_even_ratio(excess, lam),
         "breakeven_excess_1y_pct": 100 * break_even_ratio(excess + earn, lam),
         "breakeven_provisions_pct": 100 * break_even_ratio(prov, lam),
-        "auction_supply_month": i["auction_supply_month"], "auction_supply_year": 12 * i["auction_supply_month"],
-        "secured_share_pct": 100 * i["secured_share"], "homes_per_bn": homes_k / 1000,
+        "auction_supply_month": i["auction_supply_month"],
+        "auction_supply_year": 12 * i["auction_supply_month"],
+        "secured_share_pct": 100 * i["secured_share"],
+        "homes_per_bn": homes_k / 1000,
         "bank_homes": i["bank_homes"],
-        "home_size_m2": sc["home_size_m2"], "absorption_mn": absorption(sc) / 1e6,
-        "hidden_homes_k": hidden_homes / 1000, "hidden_homes_pct_absorption": 100 * hidden_homes / absorption(sc),
-        "base_total_fall_pct": 100 * base_total, "first_step_fall_pct": 100 * first_step,
+        "home_size_m2": sc["home_size_m2"],
+        "absorption_mn": absorption(sc) / 1e6,
+        "hidden_homes_k": hidden_homes / 1000,
+        "hidden_homes_pct_absorption": 100 * hidden_homes / absorption(sc),
+        "base_total_fall_pct": 100 * base_total,
+        "first_step_fall_pct": 100 * first_step,
         "first_step_extra_pct": 100 * (1 - (1 - first_step) / (1 - base_total)),
         "mortgage_book_trn": i["mortgage_book_trn"],
-        "rate_pct": i["mortgage_rate_pct"], "lpr_cut_bp": 100 * i["lpr_cut_pp"],
+        "rate_pct": i["mortgage_rate_pct"],
+        "lpr_cut_bp": 100 * i["lpr_cut_pp"],
         "rate_cut_payment_pct": 100 * rate_only["payment_cut"],
-        "subsidy_pp": sc["subsidy_pp"], "subsidy_payment_pct": 100 * subsidy_only["payment_cut"],
-        "tradein_cities": i["tradein_cities"], "tradein_city_homes": i["tradein_city_homes"],
+        "subsidy_pp": sc["subsidy_pp"],
+        "subsidy_payment_pct": 100 * subsidy_only["payment_cut"],
+        "tradein_cities": i["tradein_cities"],
+        "tradein_city_homes": i["tradein_city_homes"],
         "tradein_homes_k": i["tradein_cities"] * i["tradein_city_homes"] / 1000,
-        "draws": float(len(mc["loss"])), "p_excess": ex[0], "p_excess_1y": ex[1], "p_excess_3y": ex[2],
-        "p_provisions": ex[3], "mc_median": float(np.median(mc["loss"])),
-        "mc_q05": float(last["q05"]), "mc_q95": float(last["q95"]),
+        "draws": float(len(mc["loss"])),
+        "p_excess": ex[0],
+        "p_excess_1y": ex[1],
+        "p_excess_3y": ex[2],
+        "p_provisions": ex[3],
+        "mc_median": float(np.median(mc["loss"])),
+        "mc_q05": float(last["q05"]),
+        "mc_q95": float(last["q95"]),
         "mc_feedback_bites_pct": 100 * float(np.mean(mc["extra_mortgage"] > 0)),
-        "harsh_price_pct": 100 * HARSHER["price_decline"], "harsh_extra_pct": 100 * HARSHER["extra_decline_2027"],
+        "harsh_price_pct": 100 * HARSHER["price_decline"],
+        "harsh_extra_pct": 100 * HARSHER["extra_decline_2027"],
         "harsh_response": HARSHER["response"],
-        "harsh_extra_mortgage_trn": run({**sc, **HARSHER}, result["levers"], with_retail=False)["extra_mortgage_npl_trn"],
+        "harsh_extra_mortgage_trn": run({**sc, **HARSHER}, result["levers"], with_retail=False)[
+            "extra_mortgage_npl_trn"
+        ],
     }
     return {k: float(v) for k, v in out.items()}
 
@@ -727,27 +999,39 @@ def verdicts(result: dict) -> dict[str, str]:
     loss, prov = result["loss_trn"], result["provisions_trn"]
     over = result["years_after_excess"] > 0
     return {
-        "v_excess": ("more than the provisions banks hold above the 150 % coverage floor, and the rest "
-                     "would take" if over else
-                     "within the provisions banks hold above the 150 % coverage floor, so it would take"),
-        "v_all": ("All provisions together would cover it" if loss <= prov
-                  else "Even all provisions together would not cover it"),
-        "v_loop": (f"the loop pushes mortgage cohorts over the line and adds "
-                   f"{result['extra_mortgage_npl_trn']:.2f} trillion yuan of mortgage bad loans"
-                   if result["extra_mortgage_npl_trn"] > 0 else
-                   "no cohort crosses the line, so the loop adds no mortgage bad loans; its only effect on "
-                   "losses is the lower recovery on collateral"),
+        "v_excess": (
+            "more than the provisions banks hold above the 150 % coverage floor, and the rest would take"
+            if over
+            else "within the provisions banks hold above the 150 % coverage floor, so it would take"
+        ),
+        "v_all": (
+            "All provisions together would cover it"
+            if loss <= prov
+            else "Even all provisions together would not cover it"
+        ),
+        "v_loop": (
+            f"the loop pushes mortgage cohorts over the line and adds "
+            f"{result['extra_mortgage_npl_trn']:.2f} trillion yuan of mortgage bad loans"
+            if result["extra_mortgage_npl_trn"] > 0
+            else "no cohort crosses the line, so the loop adds no mortgage bad loans; its only effect on "
+            "losses is the lower recovery on collateral"
+        ),
     }
 
 
 def stock_flow_table() -> pd.DataFrame:
     """:func:`stock_flow` as the page shows it (CNY trn, % of loans)."""
     sf = stock_flow().set_index("case")
-    out = pd.DataFrame({
-        "Stock at start (trn)": sf["stock_start"], "Newly bad (trn)": sf["new_npl"],
-        "Disposed of (trn)": sf["disposals"], "Stock at end (trn)": sf["stock_end"],
-        "Identity residual": sf["residual"], "Newly bad, % of loans": sf["new_pct_loans"],
-    })
+    out = pd.DataFrame(
+        {
+            "Stock at start (trn)": sf["stock_start"],
+            "Newly bad (trn)": sf["new_npl"],
+            "Disposed of (trn)": sf["disposals"],
+            "Stock at end (trn)": sf["stock_end"],
+            "Identity residual": sf["residual"],
+            "Newly bad, % of loans": sf["new_pct_loans"],
+        }
+    )
     out.index.name = None
     return out.round(3)
 
@@ -756,50 +1040,122 @@ def break_even_table(result: dict) -> pd.DataFrame:
     """Hidden ratio (%) at which losses without the loop use up each buffer, for three LGDs."""
     i = inputs()
     excess, earn, prov = result["excess_provisions_trn"], result["earnings_trn"], result["provisions_trn"]
-    lgds = {f"LGD {100 * i['listing_discount']:.1f} % (listing discount)": i["listing_discount"],
-            f"LGD {100 * i['auction_final_discount']:.1f} % (auction discount)": i["auction_final_discount"],
-            f"LGD {100 * i['half_price']:.1f} % (half price)": i["half_price"]}
-    buffers = {"Provisions above 150 % cover": excess, "… plus one year of profit": excess + earn,
-               "… plus three years of profit": excess + 3 * earn, "All provisions": prov}
-    out = pd.DataFrame({col: [100 * break_even_ratio(b, lam) for b in buffers.values()]
-                        for col, lam in lgds.items()}, index=list(buffers))
+    lgds = {
+        f"LGD {100 * i['listing_discount']:.1f} % (listing discount)": i["listing_discount"],
+        f"LGD {100 * i['auction_final_discount']:.1f} % (auction discount)": i["auction_final_discount"],
+        f"LGD {100 * i['half_price']:.1f} % (half price)": i["half_price"],
+    }
+    buffers = {
+        "Provisions above 150 % cover": excess,
+        "… plus one year of profit": excess + earn,
+        "… plus three years of profit": excess + 3 * earn,
+        "All provisions": prov,
+    }
+    out = pd.DataFrame(
+        {col: [100 * break_even_ratio(b, lam) for b in buffers.values()] for col, lam in lgds.items()},
+        index=list(buffers),
+    )
     out.index.name = "Hidden NPL ratio (%) at which losses use up"
     return out.round(2)
 
 
 def frontier_settings(result: dict) -> dict:
-    """Keyword arguments of :func:`figures.frontier_chart` for this run (sliders start at its settings)."""
+    """Data and constants of :func:`figures.frontier_chart`; its sliders start at this run's settings.
+
+    The chart computes the loss in the browser from the hidden gap with the same formulas as
+    :func:`run` (collateral homes, price fall, loss with collateral), other assumptions at the
+    book's defaults. That is exact only while no mortgage cohort crosses the high-LTV line
+    anywhere on the sliders' range; this is checked here on the whole grid, and a test compares
+    the chart's formula with :func:`slider_grid`.
+    """
     i = inputs()
-    sc = result["params"]
+    sc, d = result["params"], defaults()
+    grid = slider_grid()
+    if (grid["extra_mortgage_trn"] > 0).any():
+        raise ValueError(
+            "the slider chart's formula assumes no mortgage cohort crosses the high-LTV line on its "
+            "range, but some do at the book's defaults: precompute the loop instead"
+        )
+    coef = {}
+    for pol in (False, True):
+        a = absorption(d, {k: pol for k in POLICY_LEVERS})
+        coef[pol] = reach_market() * i["secured_share"] / (d["exposure_years"] * a)
+    rows = grid[(grid["response"] == RESPONSES[0]) & (~grid["policy"])][["hidden_pct", "gap_trn"]]
     return {
+        "rows": rows.round({"hidden_pct": 2, "gap_trn": 6}).reset_index(drop=True),
         "official_pct": 100 * i["official_ratio"],
         "default_hidden_pct": min(max(100 * sc["hidden_ratio"], 1.5), 10.0),
-        "lgd": {"low": i["listing_discount"], "default": min(max(sc["lgd"], i["listing_discount"]), i["half_price"]),
-                "high": i["half_price"]},
+        "lgd": {
+            "low": i["listing_discount"],
+            "default": min(max(sc["lgd"], i["listing_discount"]), i["half_price"]),
+            "high": i["half_price"],
+        },
         "default_response": float(min(RESPONSES, key=lambda r: abs(r - sc["response"]))),
         "responses": list(RESPONSES),
-        "excess": result["excess_provisions_trn"], "provisions": result["provisions_trn"],
+        "secured_share": i["secured_share"],
+        "homes_share_per_trn": coef,
+        "years_of_sales": YEARS_TO_2027,
+        "yearly_cap": YEARLY_FALL_CAP,
+        "excess": result["excess_provisions_trn"],
+        "provisions": result["provisions_trn"],
         "earnings": result["earnings_trn"],
     }
 
 
+def frontier_loss(settings: dict, gap, lgd: float, response: float, policy: bool):
+    """The slider chart's loss formula, in Python (the test holds the two equal):
+    ``x = c·G``, ``Δ = 1 - (1 - min(ε x, cap))^n``, loss ``= λ (1 - s) G + (1 - (1 - λ)(1 - Δ)) s G``."""
+    s = settings["secured_share"]
+    x = settings["homes_share_per_trn"][policy] * np.asarray(gap, dtype=float)
+    delta = 1 - (1 - np.minimum(response * x, settings["yearly_cap"])) ** settings["years_of_sales"]
+    return lgd * (1 - s) * gap + (1 - (1 - lgd) * (1 - delta)) * s * gap
+
+
 def policy_display(policy: pd.DataFrame) -> pd.DataFrame:
     """:func:`policy_table` as the page shows it."""
-    out = policy.rename(columns={"case": "Case", "levers": "Levers",
-                                 "extra_fall_pct": "Extra price fall by 2027 (%)",
-                                 "absorption_mn": "Homes absorbed a year (mn)",
-                                 "extra_mortgage_trn": "Extra mortgage bad loans (trn)",
-                                 "loss_trn": "Losses (trn)"}).set_index(["Case", "Levers"])
-    return out[["Homes absorbed a year (mn)", "Extra price fall by 2027 (%)", "Extra mortgage bad loans (trn)",
-                "Losses (trn)"]].round(2)
+    out = policy.rename(
+        columns={
+            "case": "Case",
+            "levers": "Levers",
+            "extra_fall_pct": "Extra price fall by 2027 (%)",
+            "absorption_mn": "Homes absorbed a year (mn)",
+            "extra_mortgage_trn": "Extra mortgage bad loans (trn)",
+            "loss_trn": "Losses (trn)",
+        }
+    ).set_index(["Case", "Levers"])
+    return out[
+        [
+            "Homes absorbed a year (mn)",
+            "Extra price fall by 2027 (%)",
+            "Extra mortgage bad loans (trn)",
+            "Losses (trn)",
+        ]
+    ].round(2)
 
 
 def landing_numbers() -> dict[str, float]:
     """The synthesis for the landing page, at the book's defaults, named ``cycle_*``."""
     result = run()
     n = numbers(result, monte_carlo())
-    keys = ("jri_pct", "official_pct", "jri_gap_trn", "jri_gap_years_disposals", "new_low_pct", "new_high_pct",
-            "sc_lgd_pct", "loss_trn", "excess_trn", "years_after_excess", "provisions_trn", "breakeven_excess_pct",
-            "breakeven_excess_1y_pct", "p_excess", "p_excess_1y", "p_provisions", "draws",
-            "hidden_homes_pct_absorption", "extra_fall_pct")
+    keys = (
+        "jri_pct",
+        "official_pct",
+        "jri_gap_trn",
+        "jri_gap_years_disposals",
+        "new_low_pct",
+        "new_high_pct",
+        "sc_lgd_pct",
+        "loss_trn",
+        "excess_trn",
+        "years_after_excess",
+        "provisions_trn",
+        "breakeven_excess_pct",
+        "breakeven_excess_1y_pct",
+        "p_excess",
+        "p_excess_1y",
+        "p_provisions",
+        "draws",
+        "hidden_homes_pct_absorption",
+        "extra_fall_pct",
+    )
     return {f"cycle_{k}": n[k] for k in keys}
