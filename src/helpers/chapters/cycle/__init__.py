@@ -978,6 +978,8 @@ def numbers(result: dict, mc: dict) -> dict[str, float]:
         "harsh_price_pct": 100 * HARSHER["price_decline"],
         "harsh_extra_pct": 100 * HARSHER["extra_decline_2027"],
         "harsh_response": HARSHER["response"],
+        "ltv_threshold_pct": retail.fact("high_ltv_threshold"),
+        "term_years": sc["term_years"],
         "harsh_extra_mortgage_trn": run({**sc, **HARSHER}, result["levers"], with_retail=False)[
             "extra_mortgage_npl_trn"
         ],
@@ -1055,7 +1057,8 @@ def break_even_table(result: dict) -> pd.DataFrame:
         {col: [100 * break_even_ratio(b, lam) for b in buffers.values()] for col, lam in lgds.items()},
         index=list(buffers),
     )
-    out.index.name = "Hidden NPL ratio (%) at which losses use up"
+    out.index.name = None
+    out.columns.name = "Hidden NPL ratio (%) at which losses use up"
     return out.round(2)
 
 

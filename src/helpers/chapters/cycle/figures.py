@@ -11,6 +11,8 @@ from helpers.book import charts, sources
 from . import D0, D1, D2, D3
 
 BOOK = "Model and assumptions: this book (see the assumptions table)"
+WIDTH = 300
+"""Plot width that fits a 390 px phone with its axis labels."""
 
 
 def _source(pairs, extra: str = BOOK) -> str:
@@ -24,22 +26,22 @@ def stock_flow_chart(sf: pd.DataFrame, stock: float, gap: float) -> alt.VConcatC
     rows = pd.DataFrame(
         {
             "what": [
-                "Bad-loan stock, Q3 2025",
-                "Disposed of in 2024",
-                "Newly bad in 2024 (identity, low)",
-                "Newly bad in 2024 (identity, high)",
-                "Hidden at the outside estimate",
+                "Stock, Q3 2025",
+                "Disposed of, 2024",
+                "Newly bad 2024 (low)",
+                "Newly bad 2024 (high)",
+                "Hidden (outside estimate)",
             ],
             "trn": [stock, float(sf["disposals"].iloc[0]), lo, hi, gap],
             "kind": ["reported", "reported", "identity", "identity", "estimate"],
         }
     )
     bars = (
-        alt.Chart(rows, title="Bad loans: the yearly flow is larger than the stock")
+        alt.Chart(rows, title="Bad loans: a year's flow beats the stock")
         .mark_bar()
         .encode(
             x=alt.X("trn:Q", title="Trillion yuan"),
-            y=alt.Y("what:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
+            y=alt.Y("what:N", title=None, sort=None, axis=alt.Axis(labelLimit=170)),
             color=alt.Color(
                 "kind:N",
                 title=None,
@@ -48,7 +50,7 @@ def stock_flow_chart(sf: pd.DataFrame, stock: float, gap: float) -> alt.VConcatC
             ),
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("trn:Q", title="CNY trn", format=".2f")],
         )
-        .properties(height=170)
+        .properties(height=170, width=200)
     )
     return charts.finish(
         bars,
@@ -170,8 +172,8 @@ def frontier_chart(
         x=alt.value(4), text="label:N"
     )
     chart = alt.layer(
-        line, rules, labels, dot, text1, text2, title="Losses on hidden bad loans against the banks' buffers"
-    )
+        line, rules, labels, dot, text1, text2, title="Losses against the banks' buffers"
+    ).properties(width=WIDTH)
     return charts.finish(
         chart,
         source=_source(
@@ -225,7 +227,7 @@ def fan_chart(fan: pd.DataFrame, excess: float, earnings: float, draws: int) -> 
     labels = rules.mark_text(align="left", dx=4, dy=-5, color=charts.TEXT, fontSize=11).encode(
         x=alt.value(2), text="label:N"
     )
-    chart = alt.layer(outer, inner, mid, rules, labels)
+    chart = alt.layer(outer, inner, mid, rules, labels).properties(width=WIDTH)
     lo, hi = fan.iloc[-1]["q05"], fan.iloc[-1]["q95"]
     return charts.finish(
         chart,
@@ -246,11 +248,11 @@ def policy_chart(table: pd.DataFrame) -> alt.VConcatChart:
     """Bars: the feedback's extra price fall to 2027 with each lever, in the default and a harsher case."""
     order = list(table["levers"].drop_duplicates())
     bars = (
-        alt.Chart(table, title="Policy levers: the extra price fall the loop adds by 2027")
+        alt.Chart(table, title="Policy levers: extra price fall by 2027")
         .mark_bar()
         .encode(
             x=alt.X("extra_fall_pct:Q", title="Extra price fall from the feedback (%)"),
-            y=alt.Y("levers:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("levers:N", title=None, sort=order, axis=alt.Axis(labelLimit=140)),
             color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom")),
             yOffset=alt.YOffset("case:N"),
             tooltip=[
@@ -260,7 +262,7 @@ def policy_chart(table: pd.DataFrame) -> alt.VConcatChart:
                 alt.Tooltip("loss_trn:Q", title="losses (CNY trn)", format=".2f"),
             ],
         )
-        .properties(height=220)
+        .properties(height=220, width=220)
     )
     return charts.finish(
         bars,
