@@ -106,7 +106,7 @@ def test_unchanged_page_is_not_executed_again(scratch):
     assert "executing" not in second.stdout
     assert "unchanged, not executed again: chapters/good" in second.stdout
 
-    helper = scratch / "src" / "helpers" / "units.py"
+    helper = scratch / "src" / "helpers" / "book" / "units.py"
     helper.write_text(helper.read_text() + "\n# a change in a helper invalidates every page\n")
     third = run_build(scratch, "execute")
     assert "executing 1 page(s): chapters/good" in third.stdout, third.stdout

@@ -279,3 +279,34 @@ def test_payment_calculator_is_interactive_without_a_kernel():
     vega = vl_convert.vegalite_to_vega(chart.to_dict())
     bound = {s["name"]: s["bind"]["input"] for s in vega["signals"] if "bind" in s}
     assert bound == {"rate": "select", "subsidy": "range", "share": "range"}
+
+
+def test_payment_cut_pct_is_the_share_of_the_old_payment():
+    from helpers.models.payments import payment_cut_pct
+
+    assert payment_cut_pct(200.0, 190.0) == pytest.approx(5.0)
+    assert payment_cut_pct(100.0, 100.0) == 0.0
+    with pytest.raises(ValueError, match="before"):
+        payment_cut_pct(0.0, 1.0)
+
+
+def test_numbers_hold_the_scenario_and_the_chapter_figures():
+    scenario = dict(
+        loan_yuan=1_000_000.0,
+        term_years=30,
+        subsidy_pp=1.0,
+        subsidy_share_pct=100.0,
+        subsidy_years=5.0,
+        price_fall_pct=20.0,
+        renewal_haircut_pct=0.0,
+        switch_ltv_pct=70.0,
+        discount_pct=3.0,
+    )
+    base = policy.numbers(**scenario)
+    harsher = policy.numbers(**{**scenario, "price_fall_pct": 40.0})
+    assert base["price_fall_pct"] == 20.0 and harsher["price_fall_pct"] == 40.0
+    assert harsher["gap_one"] > base["gap_one"]  # a larger fall never narrows the renewal gap
+    assert base["pay_cut_saving"] == pytest.approx(base["pay_first_before"] - base["pay_first_now"])
+    assert base["pay_cut_saving_pct"] == pytest.approx(
+        100 * base["pay_cut_saving"] / base["pay_first_before"]
+    )

@@ -190,3 +190,13 @@ def test_ledger_rows_are_well_formed_and_findings_explained():
     rows = set(zip(mismatches["table"], mismatches["column"]))
     assert ("图表26", "2026E按揭不良率") in rows
     assert table[(table["table"] == "图表19")]["status"].eq("match").all()
+
+
+def test_numbers_work_after_the_chapter_ledger_module_is_imported():
+    # importing helpers.chapters.retail_risk.ledger binds the name `ledger` on the package; the
+    # package must not rely on a module-level `ledger` that this shadows
+    import importlib
+
+    importlib.import_module("helpers.chapters.retail_risk.ledger")
+    figures = retail.numbers(retail.run(retail.published_scenario()))
+    assert figures

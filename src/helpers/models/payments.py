@@ -161,3 +161,9 @@ def payment_table(principal: float, years: float, rates: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def payment_cut_pct(before: float, after: float) -> float:
+    """How much lower a payment is, as a share of what it was: ``100 * (before - after) / before`` (%)."""
+    before = positive("before", before)
+    return 100.0 * (before - non_negative("after", after)) / before

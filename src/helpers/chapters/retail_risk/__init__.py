@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from helpers.book import data, ledger, lookup, units
+from helpers.book import data, lookup, units
+from helpers.book import ledger as book_ledger
 from helpers.models import mortgage_ltv as rm
 from helpers.models import stress as rs
 
@@ -437,7 +438,7 @@ def numbers(result: dict) -> dict[str, float]:
     business_26 = units.convert(
         amounts.loc["business", "26E"] - amounts.loc["business", "25E"], "CNY_mn", "CNY_100m"
     )
-    checks = ledger.collect(["retail"])
+    checks = book_ledger.collect(["retail"])
     out = {
         "retail_npl": ov[("npl_ratio", "retail")],
         "corporate_npl": ov[("npl_ratio", "corporate")],

@@ -158,3 +158,37 @@ def headline_table() -> pd.DataFrame:
             "source": [f"{sources.key(s)}, {loc}" for s, loc in zip(frame["source"], frame["locator"])],
         }
     ).set_index("figure")
+
+
+HEADLINE_NUMBERS = (
+    "npl_ratio",
+    "npl_balance",
+    "npl_estimate",
+    "disposals_2024",
+    "disposals_growth",
+    "disposals_floor",
+    "institutions",
+    "prices_oct25",
+    "retail_npl",
+    "corporate_npl",
+)
+"""Source figures the landing page's prose quotes, by their key in :func:`headline_rows`."""
+
+
+def numbers(alternative_npl_ratio_pct: float | None = None) -> dict[str, float]:
+    """Every number the landing page's prose quotes: the :data:`HEADLINE_NUMBERS` as printed and
+    the :func:`derived_figures` (with the reader's alternative NPL ratio, if any)."""
+    rows = headline_rows()
+    out = {name: float(rows[name]["value"]) for name in HEADLINE_NUMBERS}
+    derived = derived_figures(alternative_npl_ratio_pct)
+    for name in (
+        "bank_homes",
+        "shanghai_homes",
+        "homes_vs_shanghai",
+        "loan_book_trn",
+        "npl_at_alternative_trn",
+        "hidden_npl_trn",
+        "alternative_ratio_pct",
+    ):
+        out[name] = derived[name]
+    return out
