@@ -168,3 +168,8 @@ def test_ledger_table_download_keeps_its_name():
         }
     )
     assert 'download="ledger-x.csv"' in tables.ledger_table(frame, name="ledger-x")._repr_html_()
+
+
+def test_negative_decimals_round_to_tens():
+    assert tables.number(64.2, -1) == "60"
+    assert tables.number(1234.0, -2) == "1,200"

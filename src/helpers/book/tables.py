@@ -160,6 +160,7 @@ def number(value, decimals: int = 2, *, thousands: bool = True, signed: bool = F
     """``value`` with ``decimals`` fixed decimals and thousands separators, never in e-notation.
 
     ``number(21105.6, 1) == "21,105.6"``; ``number(-0.00004, 2) == "0.00"`` (no "-0.00");
+    ``number(64.2, -1) == "60"`` (negative decimals round to tens, as a source printing 六成 does);
     missing values become an en dash.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -169,6 +170,9 @@ def number(value, decimals: int = 2, *, thousands: bool = True, signed: bool = F
     x = float(value)
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
+    decimals = int(decimals)
+    if decimals < 0:  # a figure printed to tens (or hundreds …): round there, show no decimals
+        x, decimals = round(x, decimals), 0
     text = f"{x:{'+' if signed else ''}{',' if thousands else ''}.{decimals}f}"
     if re.fullmatch(r"[+-]?0(\.0*)?", text.replace(",", "")):
         text = text.lstrip("+-")

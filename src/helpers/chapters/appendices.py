@@ -302,11 +302,13 @@ def ledger_html(table: pd.DataFrame) -> str:
     """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``).
 
     Made by :func:`helpers.book.tables.ledger_table` (never collapsed: the filters are the way in),
-    with the interval the published inputs allow and the finding each cell belongs to.
+    with the interval the published inputs allow.
     """
     from helpers.book import tables
 
-    table = table.copy()
+    # the finding a cell belongs to is on the errata page; here it would widen the table past a
+    # printed page
+    table = table.drop(columns=["finding"], errors="ignore")
     if {"low", "high", "decimals"} <= set(table.columns):
         table["inputs_allow"] = [_allowed(r) for _, r in table.iterrows()]
     view = tables.ledger_table(
