@@ -55,3 +55,27 @@ def toy_package(tmp_path, monkeypatch):
 
     write()
     return write
+
+
+def settle(page, quiet_ms: int = 500, timeout_ms: int = 60_000) -> None:
+    """Wait until the page has loaded and no resource has finished loading for ``quiet_ms``.
+
+    Used instead of Playwright's ``networkidle``: that is Chromium's own lifecycle event, and on a
+    starved CPU it sometimes never fired although every request had finished (seen in several
+    runs while other builds shared the machine). Here the page's own Resource Timing entries are
+    counted: the wait ends once their number has not changed for ``quiet_ms`` after ``load`` and
+    the page's fonts are ready.
+    """
+    page.wait_for_load_state("load", timeout=timeout_ms)
+    page.wait_for_function(
+        """(quiet) => {
+            const n = performance.getEntriesByType("resource").length;
+            const now = performance.now();
+            if (window.__settleCount !== n) { window.__settleCount = n; window.__settleSince = now; return false; }
+            return document.readyState === "complete" && now - window.__settleSince >= quiet;
+        }""",
+        arg=quiet_ms,
+        polling=100,
+        timeout=timeout_ms,
+    )
+    page.evaluate("document.fonts.ready.then(() => true)")

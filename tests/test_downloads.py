@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import settle
 
 from helpers.build import downloads, page_extras
 
@@ -173,7 +174,11 @@ def test_reader_saves_a_chart_as_csv_and_as_a_print_resolution_png(server, brows
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(server + "chapters/npl_disposals.html")
-    chart = page.locator(".vega-embed").first
+    # a chart is drawn as SVG in the page and becomes interactive when a reader points at it
+    container = page.locator(".vega-chart").first
+    container.scroll_into_view_if_needed()
+    container.hover()
+    chart = container.locator(".vega-embed").first
     chart.locator("svg").first.wait_for(state="attached", timeout=30_000)
     drawn_width = chart.locator("svg").first.bounding_box()["width"]
     with page.expect_download(timeout=15_000) as info:
@@ -228,7 +233,8 @@ def test_no_request_fails_on_a_page_favicon_included(server, browser):
     failed: list[str] = []
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
-    page.goto(server + "chapters/housing_market.html", wait_until="networkidle")
+    page.goto(server + "chapters/housing_market.html")
+    settle(page)
     icon = page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)")
     page.close()
     assert not failed

@@ -45,11 +45,12 @@ kernelspec:
 """
 
 
-def page(title: str, prose: str, code: str) -> str:
+def page(title: str, prose: str, code: str, tags: str = "") -> str:
+    tag_line = f":tags: [{tags}]\n" if tags else ""
     return (
         FRONT
         + f"\n# {title}\n\n{prose}\n\n```{{code-cell}} ipython3\n:tags: [parameters]\nscale = 1\n```\n\n"
-        + f"```{{code-cell}} ipython3\nimport time\n{code}\nprint('stamp', time.time_ns())\n```\n\nThe end.\n"
+        + f"```{{code-cell}} ipython3\n{tag_line}import time\n{code}\nprint('stamp', time.time_ns())\n```\n\nThe end.\n"
     )
 
 
@@ -92,7 +93,13 @@ def _pages(first: str, second: str) -> dict[str, str]:
             "from helpers.book import data\nprint('C', len(data.resource_names()))",
         ),
         "d": page("Page D", "Units only.", "from helpers.book import units\nprint('D', len(units.UNITS))"),
-        "e": page("Page E", "A warning.", "from helpers.chapters import delta\nprint('E', delta.value())"),
+        # the build refuses a cell that warns unless it is tagged allow-warning
+        "e": page(
+            "Page E",
+            "A warning.",
+            "from helpers.chapters import delta\nprint('E', delta.value())",
+            "allow-warning",
+        ),
     }
 
 

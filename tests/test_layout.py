@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import settle
 
 from helpers.book import units
 
@@ -115,7 +116,7 @@ def test_vega_runtime_waits_for_a_reader(page_path, server, browser):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     early = [u for u in requested if u.split("?")[0].endswith(BUNDLE)]
     head_scripts = page.evaluate(
         "[...document.head.querySelectorAll('script[src]')].filter(s => !s.defer && !s.async).map(s => s.src)"
@@ -213,7 +214,7 @@ def test_compressed_page_weight(page_path, server, browser):
     finished = []
     page.on("requestfinished", lambda r: finished.append(r))
     page.goto(server + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     sizes = [
         (r.url, r.sizes()["responseBodySize"], r.response().header_value("content-encoding"))
         for r in finished

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
+from conftest import settle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from helpers.build import preview
@@ -101,7 +102,7 @@ def test_page_in_browser(page_path, server, browser):
     for i in range(n):
         charts.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
     try:
-        page.wait_for_load_state("networkidle", timeout=60_000)
+        settle(page)
     except PlaywrightTimeout:
         context.close()
         pytest.fail(f"{page_path}: the network never went idle; requests still open: {sorted(pending)}")
@@ -118,7 +119,7 @@ def test_page_in_browser(page_path, server, browser):
 def test_landing_page_has_a_drawn_chart(server, browser):
     page = browser.new_page()
     page.goto(server + "index.html")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator(".vega-chart").count() >= 1
     page.locator(".vega-chart svg").first.wait_for(timeout=15_000)
     assert page.locator(".vega-chart svg .mark-rect path, .vega-chart svg .mark-rect").count() > 0
@@ -133,7 +134,7 @@ def test_theme_icons_draw_from_the_web_font(server, browser):
     fonts = []
     page.on("requestfinished", lambda r: fonts.append(r.url) if r.url.endswith(".woff2") else None)
     page.goto(server + "chapters/overview.html")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     icon = page.locator("button.search-button__button i.fa-magnifying-glass").first
     family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
     width = icon.evaluate("el => el.getBoundingClientRect().width")
@@ -254,7 +255,7 @@ def test_accessibility_no_serious_violations(page_path, server, browser):
 
     page = browser.new_page()
     page.goto(server + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     for i in range(page.locator(".vega-chart").count()):
         page.locator(".vega-chart").nth(i).locator("svg, canvas").first.wait_for(timeout=15_000)
     results = Axe().run(page)

@@ -417,3 +417,15 @@ def summary_table(counts: pd.DataFrame) -> Table:
         if name != "chapter":
             columns[name] = Column(name, unit="count")
     return table(counts, columns, name="ledger-summary")
+
+
+def frame_table(frame: pd.DataFrame, *, name: str = "table", decimals: int = 2, long: int = LONG) -> Table:
+    """A frame whose labels are already written for readers, shown as a publication table: a
+    named index becomes the first column, every number gets ``decimals`` fixed decimals."""
+    view = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+    view = view.rename(columns={c: ("" if c == "index" else str(c)) for c in view.columns})
+    columns = {
+        c: (Column(c, decimals=decimals) if pd.api.types.is_numeric_dtype(view[c]) else c)
+        for c in view.columns
+    }
+    return table(view, columns, name=name, long=long)

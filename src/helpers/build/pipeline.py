@@ -264,24 +264,27 @@ def page_timeout(source: Path, notebook) -> float:
 
 
 def _code_cell_label(notebook, cell_index: int, injected: bool) -> tuple[int, int]:
-    """(1-based number of the code cell among the page's own code cells, how many there are)."""
+    """(1-based number of the code cell among the page's own code cells, how many there are):
+    papermill's injected cell and the build's recorder cell are not the page's."""
+    from .inputs import RECORD_TAG
+
     own = [
         i
         for i, c in enumerate(notebook.cells)
-        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+        if c.cell_type == "code" and not {"injected-parameters", RECORD_TAG} & set(c.metadata.get("tags", []))
     ]
     number = own.index(cell_index) + 1 if cell_index in own else 0
     return number, len(own)
 
 
 def _keep_partial(output: Path, kept_name: str, final: Path | None = None) -> Path:
-    """Move a failed run's partial notebook to ``_build/failed/`` (or, for a run whose output lies
-    outside the build folder — a test, a scenario — to a ``failed/`` folder beside that output)."""
-    failed = (
-        FAILED
-        if final is None or Path(final).resolve().is_relative_to(BUILD.resolve())
-        else Path(final).parent / "failed"
-    )
+    """Move a failed run's partial notebook to ``_build/failed/<page>.ipynb``; a run whose output
+    lies outside the project (a test's temporary folder) keeps it beside that output instead, in
+    ``failed/<output name>``, so tests never write into the project's build folder."""
+    if final is not None and not Path(final).resolve().is_relative_to(ROOT.resolve()):
+        failed, kept_name = Path(final).parent / "failed", Path(final).name
+    else:
+        failed = FAILED
     failed.mkdir(parents=True, exist_ok=True)
     kept = failed / kept_name
     if output.exists():
@@ -398,9 +401,9 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     nb = nbformat.read(partial, as_version=4)
     used = _finish_notebook(nb)
     problems, notes = [], []
-    for index, text, allowed in cell_warnings(nb):
+    for index, warning, allowed in cell_warnings(nb):
         number, total = _code_cell_label(nb, index, bool(parameters))
-        lines = text.splitlines()
+        lines = warning.splitlines()
         first = next((ln for ln in lines if "Warning" in ln), lines[0]).strip()[:200]
         label = f"code cell {number} of {total} (`{_first_code_line(nb.cells[index].source)}`)"
         if allowed:
