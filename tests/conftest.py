@@ -66,16 +66,31 @@ def settle(page, quiet_ms: int = 500, timeout_ms: int = 60_000) -> None:
     counted: the wait ends once their number has not changed for ``quiet_ms`` after ``load`` and
     the page's fonts are ready.
     """
-    page.wait_for_load_state("load", timeout=timeout_ms)
-    page.wait_for_function(
-        """(quiet) => {
-            const n = performance.getEntriesByType("resource").length;
-            const now = performance.now();
-            if (window.__settleCount !== n) { window.__settleCount = n; window.__settleSince = now; return false; }
-            return document.readyState === "complete" && now - window.__settleSince >= quiet;
-        }""",
-        arg=quiet_ms,
-        polling=100,
-        timeout=timeout_ms,
-    )
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        left = max(1, int((deadline - time.monotonic()) * 1000))
+        try:
+            page.wait_for_load_state("load", timeout=left)
+            page.wait_for_function(
+                """(quiet) => {
+                    const n = performance.getEntriesByType("resource").length;
+                    const now = performance.now();
+                    if (window.__settleCount !== n) { window.__settleCount = n; window.__settleSince = now; return false; }
+                    return document.readyState === "complete" && now - window.__settleSince >= quiet;
+                }""",
+                arg=quiet_ms,
+                polling=100,
+                timeout=left,
+            )
+            break
+        except PlaywrightError as exc:
+            # a page that redirects (index.html) navigates while we wait: start again on the new page
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
     page.evaluate("document.fonts.ready.then(() => true)")
