@@ -26,11 +26,13 @@ from __future__ import annotations
 import csv
 import importlib
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
 
+from helpers.book import intervals
 from helpers.book.intervals import Interval
 
 CHAPTER_MODULES = {
@@ -275,15 +277,402 @@ def frame(checks) -> pd.DataFrame:
     )
 
 
-def collect(chapters=None) -> pd.DataFrame:
-    """Every chapter's checks in one table (``chapters`` restricts to some ledger ids)."""
-    checks = []
-    for chapter, module_name in CHAPTER_MODULES.items():
-        if chapters is not None and chapter not in chapters:
-            continue
+# ============================================================================ the cell spec
+CELLS_DIR = "ledger/cells"
+"""The per-cell spec files, relative to the data folder: ``<chapter>.csv`` and ``claims.csv``."""
+
+CELL_FILES = ["disposals", "housing", "retail", "policy", "claims"]
+"""Spec files in ledger order (``claims.csv`` is optional: hreread's rows from the reread)."""
+
+CELL_FIELDS = [
+    "id",
+    "chapter",
+    "source",
+    "where",
+    "row",
+    "column",
+    "relation",
+    "unit",
+    "decimals",
+    "finding",
+    "whatif",
+    "note",
+]
+"""Columns every cells file must have (the agreed format, ``/work/notes/ledger-spec.md``)."""
+
+CELL_EXTRA_FIELDS = ["published", "inputs", "args"]
+"""Optional columns: references into ``data/`` for the generic relations, and a function's arguments."""
+
+GENERIC_RELATIONS = {
+    "sum": "Σ inputs (each converted to the cell's unit)",
+    "difference": "first input − second input (each converted to the cell's unit; a % input counts as pp)",
+    "share": "100 × Σ numerator / Σ denominator, inputs split by ' / '",
+    "ratio": "Σ numerator / Σ denominator, inputs split by ' / ' (in the cell's unit)",
+    "growth": "100 × (new / old − 1), inputs 'old | new'",
+    "product": "Π inputs, each converted to its reference's @unit (the first one's unit is the result's)",
+    "conversion": "the one input converted to the cell's unit",
+    "equal": "the one input (a figure that appears twice), converted to the cell's unit",
+    "at_least": "the published value must be ≥ the one input (a floor): in interval [input, ∞)",
+    "at_most": "the published value must be ≤ the one input (a ceiling): in interval (−∞, input]",
+    "between": "the published value must lie between the two inputs 'low | high'",
+}
+"""The named relations one evaluator computes from references into ``data/``, with interval arithmetic."""
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+ALLOWED_LABELS = re.compile(
+    r"图表\s*\d+|表\s*\d+|§[^\s,;:]*|(?<![\d.])(?:19|20)\d\d(?:Q[1-4]|[EH]\b|-\d\d)?|[1-4]Q\d\d|[12]H\d\d|\d\dE\b"
+)
+"""Digits a note may type outside placeholders: source labels (图表7, §二(一)) and dates/periods
+(2024, 2024Q1, 1H25, 26E, 2023-12)."""
+
+_REF = re.compile(r"^\s*(?P<res>[a-z0-9_]+)\[(?P<sel>[^\]]*)\](?:\.(?P<field>[a-z0-9_]+))?"
+                  r"(?:@(?P<unit>[A-Za-z0-9_]+))?(?:~(?P<dec>-?\d+))?\s*$")
+
+
+class SpecError(ValueError):
+    """A cells file is malformed; the message names file, line and column."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference into ``data/``: ``resource[col=val,...].field@unit~decimals``.
+
+    ``field`` defaults to ``value``; the value's unit is the row's ``unit`` column, else the
+    schema's ``unit`` of that field; ``@unit`` converts it; ``~d`` says the source printed it with
+    ``d`` decimals (negative for tens), so it stands for ``value ± 0.5·10^-d``; no ``~`` = exact.
+    """
+
+    resource: str
+    where: tuple
+    field: str = "value"
+    unit: str | None = None
+    decimals: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Ref":
+        m = _REF.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not a reference resource[col=val,...].field@unit~decimals")
+        where = []
+        for part in filter(None, (p.strip() for p in m["sel"].split(","))):
+            if "=" not in part:
+                raise ValueError(f"{text!r}: selector {part!r} is not col=value")
+            k, v = part.split("=", 1)
+            where.append((k.strip(), v.strip()))
+        dec = int(m["dec"]) if m["dec"] is not None else None
+        return cls(m["res"], tuple(where), m["field"] or "value", m["unit"], dec)
+
+    def row(self):
+        from helpers.book import data
+
+        frame = data.load(self.resource)
+        mask = pd.Series(True, index=frame.index)
+        for col, wanted in self.where:
+            if col not in frame.columns:
+                raise LookupError(f"{self.resource}: no column {col!r}")
+            series = frame[col]
+            if pd.api.types.is_numeric_dtype(series):
+                mask &= series == float(wanted)
+            else:
+                mask &= series.astype(str) == wanted
+        hits = frame[mask]
+        if len(hits) != 1:
+            raise LookupError(f"{self.resource}: {len(hits)} rows match {dict(self.where)}; expected exactly one")
+        return hits.iloc[0]
+
+    def native_unit(self, found) -> str | None:
+        from helpers.book import data
+
+        if "unit" in found.index and isinstance(found["unit"], str) and found["unit"]:
+            return found["unit"]
+        for f in data.resource(self.resource).get("schema", {}).get("fields", []):
+            if f["name"] == self.field:
+                return f.get("unit")
+        return None
+
+    def resolve(self, target: str | None = None) -> tuple[float, Interval, str | None]:
+        """``(value, interval, unit)``: converted to ``@unit``, else to ``target`` when given."""
+        from helpers.book import units
+
+        found = self.row()
+        raw = found.get(self.field)
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+            raise LookupError(f"{self.resource} {dict(self.where)}: no {self.field!r}")
+        raw = float(raw)
+        iv = Interval.printed(raw, self.decimals) if self.decimals is not None else Interval.point(raw)
+        native = self.native_unit(found)
+        to = self.unit or target
+        if native and to and native != to:
+            src = "pp" if native == "pct" and to in ("pp", "bp") else native
+            f = units.factor(src, to)
+            return float(units.convert(raw, src, to)), iv * f, to
+        return raw, iv, to or native
+
+
+def _split_inputs(text: str) -> list[str]:
+    return [p for p in (x.strip() for x in (text or "").split("|")) if p]
+
+
+def _num_den(text: str) -> tuple[list[str], list[str]]:
+    if " / " not in (text or ""):
+        raise ValueError("share and ratio need 'numerator | ... / denominator | ...'")
+    num, den = text.split(" / ", 1)
+    return _split_inputs(num), _split_inputs(den)
+
+
+def evaluate_generic(spec: dict) -> dict:
+    """A generic relation (:data:`GENERIC_RELATIONS`) evaluated from the spec's references.
+
+    Returns the function dict of the format: published, recomputed, low, high and ``values``
+    (``published``, ``recomputed``, ``low``, ``high``, ``n`` inputs, ``x1``, ``x2`` … in the
+    units the relation used and ``raw1``, ``raw2`` … as the data record them) for the note template.
+    """
+    rel, unit = spec["relation"], spec["unit"]
+    published, _, _ = Ref.parse(spec["published"]).resolve(unit)
+    values: dict = {}
+
+    def load(refs, target):
+        out = []
+        for i, text in enumerate(refs, start=sum(k[0] == "x" for k in values) + 1):
+            ref = Ref.parse(text)
+            v, iv, u = ref.resolve(target)
+            values[f"x{i}"] = v
+            values[f"raw{i}"] = float(ref.row()[ref.field])
+            out.append((v, iv, u))
+        return out
+
+    low = high = None
+    if rel in ("sum", "difference", "conversion", "equal", "at_least", "at_most", "between"):
+        xs = load(_split_inputs(spec.get("inputs", "")), unit)
+        need = {"difference": 2, "conversion": 1, "equal": 1, "at_least": 1, "at_most": 1, "between": 2}
+        if rel in need and len(xs) != need[rel]:
+            raise ValueError(f"relation {rel!r} takes {need[rel]} input(s), got {len(xs)}")
+        if not xs:
+            raise ValueError(f"relation {rel!r} needs inputs")
+        if rel == "sum":
+            point, iv = sum(x[0] for x in xs), intervals.total(*[x[1] for x in xs])
+        elif rel == "difference":
+            point, iv = xs[0][0] - xs[1][0], intervals.difference(xs[0][1], xs[1][1])
+        elif rel in ("conversion", "equal"):
+            point, iv = xs[0][0], xs[0][1]
+        elif rel == "at_least":
+            point, iv = xs[0][0], Interval(xs[0][1].low, max(xs[0][1].high, published))
+        elif rel == "at_most":
+            point, iv = xs[0][0], Interval(min(xs[0][1].low, published), xs[0][1].high)
+        else:  # between
+            point = min(max(published, xs[0][0]), xs[1][0])
+            iv = Interval(xs[0][1].low, xs[1][1].high)
+    elif rel in ("share", "ratio"):
+        num, den = _num_den(spec.get("inputs", ""))
+        base = Ref.parse(den[0]).resolve()[2]  # numerator and denominator in the first denominator's unit
+        nx = load(num, base)
+        dx = load(den, base)
+        n_pt, d_pt = sum(x[0] for x in nx), sum(x[0] for x in dx)
+        n_iv, d_iv = intervals.total(*[x[1] for x in nx]), intervals.total(*[x[1] for x in dx])
+        if rel == "share":
+            point, iv = n_pt / d_pt * 100, intervals.share(n_iv, d_iv)
+        else:
+            point, iv = n_pt / d_pt, intervals.ratio(n_iv, d_iv)
+    elif rel == "growth":
+        refs = _split_inputs(spec.get("inputs", ""))
+        if len(refs) != 2:
+            raise ValueError(f"relation 'growth' takes 2 inputs (old | new), got {len(refs)}")
+        base = Ref.parse(refs[0]).resolve()[2]
+        (old, old_iv, _), (new, new_iv, _) = load(refs, base)
+        point, iv = (new / old - 1) * 100, intervals.growth(old_iv, new_iv)
+    elif rel == "product":
+        xs = load(_split_inputs(spec.get("inputs", "")), None)
+        point, iv = 1.0, Interval.point(1.0)
+        for x in xs:
+            point, iv = point * x[0], iv * x[1]
+        from helpers.book import units as _units
+
+        if xs[0][2] and xs[0][2] != unit:
+            f = _units.factor(xs[0][2], unit)
+            point, iv = float(_units.convert(point, xs[0][2], unit)), iv * f
+    else:
+        raise ValueError(f"unknown relation {rel!r}")
+    low, high = iv.low, iv.high
+    values.update(n=len([k for k in values if k[0] == "x"]))
+    return {"published": published, "recomputed": point, "low": low, "high": high, "values": values}
+
+
+def _is_true(text) -> bool:
+    return str(text).strip().lower() in ("1", "true", "yes")
+
+
+def note_problems(note: str) -> list[int]:
+    """Positions (1-based) of digits typed in a note template outside placeholders and source labels."""
+    masked = PLACEHOLDER.sub(lambda m: " " * len(m.group()), note)
+    masked = ALLOWED_LABELS.sub(lambda m: " " * len(m.group()), masked)
+    return [i + 1 for i, ch in enumerate(masked) if ch.isdigit()]
+
+
+def spec_args(spec: dict) -> dict:
+    """A spec row's ``args`` (``key=value; key=value``) as a dict of strings."""
+    out = {}
+    for part in filter(None, (p.strip() for p in str(spec.get("args") or "").split(";"))):
+        k, _, v = part.partition("=")
+        out[k.strip()] = v.strip()
+    return out
+
+
+def cells_paths() -> list:
+    """The cells files present, in ledger order."""
+    from helpers.book import data
+
+    base = data.data_dir() / CELLS_DIR
+    return [base / f"{name}.csv" for name in CELL_FILES if (base / f"{name}.csv").exists()]
+
+
+def _function(relation: str, chapter: str):
+    """The named function of ``fn:<name>`` (chapter ledger module) or ``fn:claims.<name>``."""
+    name = relation[3:]
+    module_name = CHAPTER_MODULES[chapter]
+    if name.startswith("claims."):
+        module_name = module_name.rsplit(".", 1)[0] + ".claims"
+        name = name[len("claims."):]
+    try:
         module = importlib.import_module(module_name)
-        checks.extend(module.ledger_checks())
-    return frame(checks)
+    except ModuleNotFoundError:
+        return None
+    func = getattr(module, name, None)
+    return func if callable(func) else None
+
+
+def read_cells(path) -> list[dict]:
+    """One cells file, validated: each row a dict with its ``file`` and ``line``.
+
+    Raises :class:`SpecError` naming file, line and column for: a missing column, an empty or
+    duplicate id (within the file), an unknown chapter, relation, function, unit or finding id,
+    bad decimals or whatif, a what-if row filed as a finding, a malformed reference, and a digit
+    typed in a note outside ``{placeholders}`` and source labels.
+    """
+    from helpers.book import units
+
+    path = str(path)
+    found = findings()
+    rows = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [f for f in CELL_FIELDS if f not in (reader.fieldnames or [])]
+        if missing:
+            raise SpecError(f"{path}, line 1: missing column(s) {missing}")
+        seen = set()
+        for line, row in enumerate(reader, start=2):
+            row = {k: (v or "").strip() if k != "note" else (v or "") for k, v in row.items() if k}
+
+            def bad(column, message):
+                return SpecError(f"{path}, line {line}, column {column!r}: {message}")
+
+            if not row["id"]:
+                raise bad("id", "empty")
+            if row["id"] in seen:
+                raise bad("id", f"duplicate id {row['id']!r}")
+            seen.add(row["id"])
+            if row["chapter"] not in CHAPTER_MODULES:
+                raise bad("chapter", f"{row['chapter']!r} is not one of {sorted(CHAPTER_MODULES)}")
+            rel = row["relation"]
+            if rel.startswith("fn:"):
+                if _function(rel, row["chapter"]) is None:
+                    raise bad("relation", f"unknown function {rel[3:]!r} for chapter {row['chapter']!r}")
+            elif rel not in GENERIC_RELATIONS:
+                raise bad("relation", f"unknown relation {rel!r}; use one of {sorted(GENERIC_RELATIONS)} or fn:<name>")
+            else:
+                for column in ("published", "inputs"):
+                    if not row.get(column):
+                        raise bad(column, f"relation {rel!r} needs references in {column!r}")
+                refs = [row["published"]] + [
+                    t for part in row["inputs"].split(" / ") for t in _split_inputs(part)
+                ]
+                for text in refs:
+                    try:
+                        Ref.parse(text)
+                    except ValueError as err:
+                        raise bad("published" if text == row["published"] else "inputs", str(err)) from None
+            if units.unknown_units([row["unit"]]) or not row["unit"]:
+                raise bad("unit", f"unknown unit {row['unit']!r}")
+            try:
+                dec = int(row["decimals"])
+            except ValueError:
+                raise bad("decimals", f"{row['decimals']!r} is not a whole number") from None
+            if dec < -12 or dec > 12:
+                raise bad("decimals", f"{dec} is out of range")
+            row["decimals"] = dec
+            if row["finding"] and row["finding"] not in found:
+                raise bad("finding", f"unknown finding id {row['finding']!r} (not in data/{FINDINGS_FILE})")
+            if row["whatif"] not in ("", "1"):
+                raise bad("whatif", f"{row['whatif']!r}: write 1 or leave empty")
+            if row["whatif"] and row["finding"]:
+                raise bad("finding", "a what-if row cannot be a finding")
+            typed = note_problems(row["note"])
+            if typed:
+                raise bad(
+                    "note",
+                    f"digit typed at character {typed[0]} of the note; quote values with {{name}} placeholders",
+                )
+            row.update(file=path, line=line)
+            rows.append(row)
+    return rows
+
+
+def spec() -> list[dict]:
+    """Every cells file's rows, validated, in ledger order; ids unique across all files."""
+    rows, where = [], {}
+    for path in cells_paths():
+        for row in read_cells(path):
+            if row["id"] in where:
+                raise SpecError(
+                    f"{row['file']}, line {row['line']}, column 'id': {row['id']!r} is already used at {where[row['id']]}"
+                )
+            where[row["id"]] = f"{row['file']}, line {row['line']}"
+            rows.append(row)
+    return rows
+
+
+def evaluate(row: dict) -> Check:
+    """One spec row → its :class:`Check` (a generic relation, or the row's named function)."""
+    try:
+        if row["relation"].startswith("fn:"):
+            out = _function(row["relation"], row["chapter"])(row)
+        else:
+            out = evaluate_generic(row)
+        values = {k: out[k] for k in ("published", "recomputed", "low", "high")}
+        values.update({k: v for k, v in out.items() if k not in ("values",) and k not in values})
+        values.update(out.get("values") or {})
+        if values.get("low") is None:
+            values["low"] = out["recomputed"]
+        if values.get("high") is None:
+            values["high"] = out["recomputed"]
+        note = row["note"].format(**values) if row["note"] else ""
+    except Exception as err:  # name the row that failed
+        raise SpecError(f"{row['file']}, line {row['line']} ({row['id']}): {type(err).__name__}: {err}") from err
+    return Check(
+        chapter=row["chapter"],
+        source=row["source"],
+        table=row["where"],
+        row=row["row"],
+        column=row["column"],
+        published=float(out["published"]),
+        recomputed=float(out["recomputed"]),
+        unit=row["unit"],
+        decimals=row["decimals"],
+        note=note,
+        low=out.get("low"),
+        high=out.get("high"),
+        finding=row["finding"],
+        whatif=bool(row["whatif"]),
+    )
+
+
+def checks(chapters=None) -> list[Check]:
+    """Every spec row evaluated (``chapters`` restricts to some ledger ids)."""
+    return [evaluate(r) for r in spec() if chapters is None or r["chapter"] in chapters]
+
+
+def collect(chapters=None) -> pd.DataFrame:
+    """Every chapter's checks in one table, from the cells files (``chapters`` restricts to some ids)."""
+    return frame(checks(chapters))
 
 
 def is_finding(table: pd.DataFrame) -> pd.Series:
