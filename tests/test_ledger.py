@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers.book import ledger
+from helpers.book import data, ledger  # noqa: F401
 from helpers.book.intervals import Interval, growth, total
 
 
@@ -150,10 +150,41 @@ def test_the_false_positives_of_issue_11_are_cleared():
     assert fig22["finding"].nunique() == 1
 
 
-def test_ledger_is_deterministic():
-    a = ledger.collect()
-    b = ledger.collect()
-    pd.testing.assert_frame_equal(a, b)
+def test_ledger_matches_the_golden_snapshot():
+    """Every change of a cell's value, interval, status, finding or note is reviewed in the git diff of
+    tests/golden/ledger.csv: refresh it with `python -m helpers.book.ledger --update-golden`."""
+    golden = pd.read_csv(data.PROJECT_ROOT / ledger.GOLDEN, keep_default_na=False)
+    diff = ledger.golden_diff(golden, ledger.golden_frame())
+    assert not diff, (
+        "the ledger differs from tests/golden/ledger.csv (if intended, run "
+        "`python -m helpers.book.ledger --update-golden` and review the diff):\n" + "\n".join(diff[:40])
+    )
+
+
+def test_golden_diff_names_the_cell_and_the_column():
+    golden = pd.DataFrame(
+        {"id": ["a", "b"], "published": [1.0, 2.0], "status": ["match", "match"], "note": ["", "x"]}
+    )
+    now = golden.copy()
+    assert ledger.golden_diff(golden, now) == []
+    now.loc[1, "status"] = "source error"
+    now.loc[0, "published"] = 1.0 + 1e-12  # float noise is not a change
+    assert ledger.golden_diff(golden, now) == ["b: status 'match' -> 'source error'"]
+    now = pd.concat([now.iloc[:1], pd.DataFrame({"id": ["c"], "published": [3.0], "status": ["match"], "note": [""]})])
+    out = ledger.golden_diff(golden, now)
+    assert "b: in the golden ledger, no longer in the ledger" in out
+    assert any(line.startswith("c: new cell (match") for line in out)
+
+
+def test_counts_per_chapter_follow_from_the_spec_files():
+    table = ledger.collect()
+    rows = ledger.spec()
+    assert len(table) == len(rows)
+    for chapter in ledger.CHAPTER_MODULES:
+        assert (table["chapter"] == chapter).sum() == sum(r["chapter"] == chapter for r in rows) > 0
+    # the golden file holds as many rows as the spec, ids unique
+    golden = pd.read_csv(data.PROJECT_ROOT / ledger.GOLDEN, keep_default_na=False)
+    assert golden["id"].is_unique and len(golden) == len(rows)
 
 
 def test_largest_mismatches_picks_the_furthest_finding_per_chapter():
@@ -205,3 +236,140 @@ def test_findings_type_no_source_figure():
                 if values.get(round(v, 9)) or values.get(round(abs(v), 9)):
                     typed.append((fid, column, token))
     assert typed == []
+
+
+# ------------------------------------------------------------------ the cell spec and its evaluator
+HEADER = ",".join(ledger.CELL_FIELDS + ledger.CELL_EXTRA_FIELDS) + "\n"
+GOOD = {
+    "id": "x-1",
+    "chapter": "housing",
+    "source": "003_dc4f0dbeb2c2a3ea.txt",
+    "where": "§一(二)",
+    "row": "r",
+    "column": "c",
+    "relation": "sum",
+    "unit": "CNY_trn",
+    "decimals": "2",
+    "finding": "",
+    "whatif": "",
+    "note": "from {low:.4f} to {high:.4f} in 图表7, 2024Q1",
+    "published": "housing_sales[indicator=sales_value,scope=total,measure=level]",
+    "inputs": "housing_sales[indicator=sales_value,scope=presale,measure=level]~2 | "
+    "housing_sales[indicator=sales_value,scope=completed,measure=level]~0",
+    "args": "",
+}
+
+
+def write_cells(tmp_path, *rows):
+    import csv
+
+    path = tmp_path / "cells.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, ledger.CELL_FIELDS + ledger.CELL_EXTRA_FIELDS)
+        w.writeheader()
+        for r in rows:
+            w.writerow(dict(GOOD, **r))
+    return path
+
+
+@pytest.mark.parametrize(
+    "change, column, message",
+    [
+        ({"relation": "mean"}, "relation", "unknown relation 'mean'"),
+        ({"relation": "fn:no_such_function"}, "relation", "unknown function 'no_such_function'"),
+        ({"unit": "percent"}, "unit", "unknown unit 'percent'"),
+        ({"decimals": "1.5"}, "decimals", "not a whole number"),
+        ({"finding": "no-such-finding"}, "finding", "unknown finding id"),
+        ({"note": "rounded to 0.01万亿"}, "note", "digit typed at character"),
+        ({"note": "{x1} and 1 亿"}, "note", "digit typed at character"),
+        ({"chapter": "misc"}, "chapter", "not one of"),
+        ({"whatif": "yes"}, "whatif", "write 1"),
+        ({"inputs": "housing_sales(indicator=x)"}, "inputs", "is not a reference"),
+        ({"published": ""}, "published", "needs references"),
+    ],
+)
+def test_bad_cells_are_named_by_file_line_and_column(tmp_path, change, column, message):
+    path = write_cells(tmp_path, {}, {"id": "x-2", **change})
+    with pytest.raises(ledger.SpecError, match=rf"cells.csv, line 3, column '{column}': .*{message}"):
+        ledger.read_cells(path)
+
+
+def test_duplicate_ids_and_missing_columns_are_rejected(tmp_path):
+    with pytest.raises(ledger.SpecError, match=r"line 3, column 'id': duplicate id 'x-1'"):
+        ledger.read_cells(write_cells(tmp_path, {}, {}))
+    path = tmp_path / "short.csv"
+    path.write_text("id,chapter\nx,housing\n")
+    with pytest.raises(ledger.SpecError, match=r"short.csv, line 1: missing column"):
+        ledger.read_cells(path)
+
+
+def test_a_what_if_row_cannot_be_a_finding(tmp_path):
+    fid = next(iter(ledger.findings()))
+    with pytest.raises(ledger.SpecError, match="what-if row cannot be a finding"):
+        ledger.read_cells(write_cells(tmp_path, {"whatif": "1", "finding": fid}))
+
+
+def test_note_lint_allows_source_labels_and_dates_only():
+    assert ledger.note_problems("图表7 and 图表26, §二(一), §三.1(1), 2024Q1, 1H25, 26E, 2023-12, {x:.1f}") == []
+    assert ledger.note_problems("the 2021 cohort in 2027") == []
+    assert ledger.note_problems("rounded to 0.01") != []
+    assert ledger.note_problems("3,384亿") != []
+    assert ledger.note_problems("100 - LTV") != []
+
+
+def test_generic_sum_carries_each_inputs_printed_rounding(tmp_path):
+    # 2024Q1 sales: 1.43 万亿 (2 dp) + 4251 亿 (0 dp) = 1.8551, the parts allow 1.85005 .. 1.86015
+    row = ledger.read_cells(write_cells(tmp_path, {}))[0]
+    c = ledger.evaluate(row)
+    assert c.recomputed == pytest.approx(1.8551)
+    assert (c.low, c.high) == (pytest.approx(1.85005), pytest.approx(1.86015))
+    assert c.status == "within rounding"
+    assert c.note == "from 1.8500 to 1.8601 in 图表7, 2024Q1"
+    # the same cell with exact inputs is a point, and outside the published rounding
+    exact = dict(row, inputs=row["inputs"].replace("~2", "").replace("~0", ""))
+    assert ledger.evaluate(exact).status == "unexplained"
+
+
+def test_generic_relations_by_hand():
+    def run(relation, inputs, unit="pct", published="policy_indicators[indicator=hh_mlt_loans_yoy]"):
+        spec = dict(GOOD, relation=relation, inputs=inputs, unit=unit, published=published)
+        return ledger.evaluate_generic(spec)
+
+    pi = "policy_indicators[indicator={}]".format
+    # growth 3147 -> 3250 with both to the unit: 3.2415 .. 3.3047 %
+    g = run("growth", f"{pi('hh_mlt_loans_monthly_avg_2023q1')}~0 | {pi('hh_mlt_loans_monthly_avg_2024q1')}~0")
+    assert g["recomputed"] == pytest.approx(100 * (3250 / 3147 - 1))
+    assert g["low"] == pytest.approx(100 * (3249.5 / 3147.5 - 1))
+    assert g["high"] == pytest.approx(100 * (3250.5 / 3146.5 - 1))
+    # a difference of two % rates in bp: 3.59 % - 3.95 % = -36 bp
+    d = run("difference", f"{pi('mortgage_rate_first_avg')} | {pi('lpr_5y')}", unit="bp")
+    assert d["recomputed"] == pytest.approx(-36) and d["low"] == d["high"] == pytest.approx(-36)
+    # a share of two sums, numerator and denominator split by ' / '
+    s = run("share", f"{pi('hh_mlt_loans_monthly_avg_2023q1')} / {pi('hh_mlt_loans_monthly_avg_2023q1')} | "
+            f"{pi('hh_mlt_loans_monthly_avg_2024q1')}")
+    assert s["recomputed"] == pytest.approx(100 * 3147 / (3147 + 3250))
+    # a conversion, and a floor
+    c = run("conversion", pi("mortgage_balance"), unit="CNY_100m", published=pi("mortgage_balance"))
+    assert c["published"] == c["recomputed"] == pytest.approx(381900)
+    f = run("at_least", pi("lpr_5y"), published=pi("second_home_floor"))
+    assert f["low"] == pytest.approx(3.95) and f["high"] == pytest.approx(4.15)
+    b = run("between", f"{pi('mortgage_rate_first_min')} | {pi('lpr_5y')}", published=pi("mortgage_rate_first_avg"))
+    assert (b["low"], b["high"], b["recomputed"]) == (pytest.approx(3.35), pytest.approx(3.95), pytest.approx(3.59))
+    with pytest.raises(ValueError, match="takes 2 input"):
+        run("difference", pi("lpr_5y"))
+
+
+def test_every_named_function_is_used_and_documented():
+    import importlib
+    import inspect
+
+    used = {(r["chapter"], r["relation"][3:]) for r in ledger.spec() if r["relation"].startswith("fn:")}
+    for chapter, module_name in ledger.CHAPTER_MODULES.items():
+        module = importlib.import_module(module_name)
+        public = {
+            name
+            for name, f in inspect.getmembers(module, inspect.isfunction)
+            if f.__module__ == module_name and not name.startswith("_") and name != "ledger_checks"
+        }
+        assert public == {name for ch, name in used if ch == chapter and not name.startswith("claims.")}
+        assert all(getattr(module, name).__doc__ for name in public)

@@ -329,6 +329,38 @@ _REF = re.compile(r"^\s*(?P<res>[a-z0-9_]+)\[(?P<sel>[^\]]*)\](?:\.(?P<field>[a-
                   r"(?:@(?P<unit>[A-Za-z0-9_]+))?(?:~(?P<dec>-?\d+))?\s*$")
 
 
+_PASS: dict | None = None
+"""Tables and helper results of one evaluation pass (:func:`checks`); ``None`` outside a pass."""
+
+
+def table(name: str) -> pd.DataFrame:
+    """``data.load(name)``, loaded once per evaluation pass: treat it as read-only."""
+    from helpers.book import data
+
+    if _PASS is None:
+        return data.load(name)
+    key = ("table", name)
+    if key not in _PASS:
+        _PASS[key] = data.load(name)
+    return _PASS[key]
+
+
+def per_pass(func):
+    """``func(*args)`` computed once per evaluation pass (a named function's shared inputs)."""
+
+    def wrapper(*args, **kwargs):
+        if _PASS is None:
+            return func(*args, **kwargs)
+        key = (func, args, tuple(sorted(kwargs.items())))
+        if key not in _PASS:
+            _PASS[key] = func(*args, **kwargs)
+        return _PASS[key]
+
+    wrapper.__doc__ = func.__doc__
+    wrapper.__name__ = getattr(func, "__name__", "per_pass")
+    return wrapper
+
+
 class SpecError(ValueError):
     """A cells file is malformed; the message names file, line and column."""
 
@@ -363,9 +395,7 @@ class Ref:
         return cls(m["res"], tuple(where), m["field"] or "value", m["unit"], dec)
 
     def row(self):
-        from helpers.book import data
-
-        frame = data.load(self.resource)
+        frame = table(self.resource)
         mask = pd.Series(True, index=frame.index)
         for col, wanted in self.where:
             if col not in frame.columns:
@@ -381,11 +411,9 @@ class Ref:
         return hits.iloc[0]
 
     def native_unit(self, found) -> str | None:
-        from helpers.book import data
-
         if "unit" in found.index and isinstance(found["unit"], str) and found["unit"]:
             return found["unit"]
-        for f in data.resource(self.resource).get("schema", {}).get("fields", []):
+        for f in _schema_fields(self.resource):
             if f["name"] == self.field:
                 return f.get("unit")
         return None
@@ -407,6 +435,15 @@ class Ref:
             f = units.factor(src, to)
             return float(units.convert(raw, src, to)), iv * f, to
         return raw, iv, to or native
+
+
+def _fields(name: str) -> list:
+    from helpers.book import data
+
+    return data.resource(name).get("schema", {}).get("fields", [])
+
+
+_schema_fields = per_pass(_fields)
 
 
 def _split_inputs(text: str) -> list[str]:
@@ -665,9 +702,35 @@ def evaluate(row: dict) -> Check:
     )
 
 
+def _data_stamp() -> tuple:
+    """Every file the ledger reads from ``data/`` (tables, descriptor, cells, findings) with its mtime."""
+    from helpers.book import data
+
+    base = data.data_dir()
+    files = sorted([*base.glob("*.csv"), *base.glob("*.json"), *base.glob("ledger/**/*.csv")])
+    return (str(base), tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+_EVALUATED: dict = {}
+
+
 def checks(chapters=None) -> list[Check]:
-    """Every spec row evaluated (``chapters`` restricts to some ledger ids)."""
-    return [evaluate(r) for r in spec() if chapters is None or r["chapter"] in chapters]
+    """Every spec row evaluated (``chapters`` restricts to some ledger ids), in one pass: each table
+    is loaded once (:func:`table`, :func:`per_pass`); the result is kept until a file in ``data/``
+    changes."""
+    global _PASS
+    stamp = _data_stamp()
+    if stamp not in _EVALUATED:
+        outer = _PASS is not None
+        if not outer:
+            _PASS = {}
+        try:
+            _EVALUATED.clear()
+            _EVALUATED[stamp] = tuple(evaluate(r) for r in spec())
+        finally:
+            if not outer:
+                _PASS = None
+    return [c for c in _EVALUATED[stamp] if chapters is None or c.chapter in chapters]
 
 
 def collect(chapters=None) -> pd.DataFrame:
@@ -732,11 +795,76 @@ def display_frame(table: pd.DataFrame) -> pd.DataFrame:
     return view.reset_index(drop=True)
 
 
+GOLDEN = "tests/golden/ledger.csv"
+"""The reviewed snapshot of the whole ledger (relative to the project root), one row per cell id."""
+
+NUMERIC = ("published", "recomputed", "low", "high", "difference", "tolerance", "decimals")
+
+
+def golden_frame() -> pd.DataFrame:
+    """The ledger as the golden file records it: the cell ``id`` first, then :data:`COLUMNS`."""
+    ids = [r["id"] for r in spec()]
+    table = collect()
+    table.insert(0, "id", ids)
+    return table
+
+
+def write_golden(path=None) -> str:
+    """Write :func:`golden_frame` to ``tests/golden/ledger.csv`` (``python -m helpers.book.ledger --update-golden``)."""
+    from helpers.book import data
+
+    path = path or (data.PROJECT_ROOT / GOLDEN)
+    golden_frame().to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    return str(path)
+
+
+def golden_diff(golden: pd.DataFrame, now: pd.DataFrame) -> list[str]:
+    """Readable differences between the golden ledger and the ledger now, one line per changed cell.
+
+    Numbers are compared to 9 significant digits (the file keeps 10); text exactly.
+    """
+    out = []
+    g = golden.set_index("id")
+    n = now.set_index("id")
+    for cid in g.index.difference(n.index, sort=False):
+        out.append(f"{cid}: in the golden ledger, no longer in the ledger")
+    for cid in n.index.difference(g.index, sort=False):
+        out.append(f"{cid}: new cell ({n.loc[cid, 'status']}, published {n.loc[cid, 'published']:g})")
+    for cid in n.index.intersection(g.index, sort=False):
+        a, b = g.loc[cid], n.loc[cid]
+        for col in g.columns:
+            x, y = a[col], b[col]
+            if col in NUMERIC:
+                x, y = float(x), float(y)
+                same = math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+            else:
+                x = "" if pd.isna(x) else str(x)
+                y = "" if pd.isna(y) else str(y)
+                same = x == y
+            if not same:
+                out.append(f"{cid}: {col} {x!r} -> {y!r}")
+    if not out and list(g.index) != list(n.index):
+        out.append("same cells in a different order")
+    return out
+
+
 def main(argv=None) -> int:
-    """``python -m helpers.book.ledger OUT.csv``: write the whole ledger as CSV."""
+    """``python -m helpers.book.ledger OUT.csv``: write the whole ledger as CSV;
+    ``python -m helpers.book.ledger --update-golden``: rewrite ``tests/golden/ledger.csv`` (review its git diff);
+    ``python -m helpers.book.ledger --check``: validate the cells files and print the golden diff."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--update-golden":
+        print(f"wrote {write_golden()}")
+        return 0
+    if args and args[0] == "--check":
+        from helpers.book import data
+
+        golden = pd.read_csv(data.PROJECT_ROOT / GOLDEN, keep_default_na=False)
+        diff = golden_diff(golden, golden_frame())
+        print("\n".join(diff) or f"{len(golden)} cells, as in {GOLDEN}")
+        return 1 if diff else 0
     out = args[0] if args else "ledger.csv"
     collect().to_csv(out, index=False, float_format="%.10g")
     return 0

@@ -90,3 +90,10 @@ def cities_listed(spec: dict) -> dict:
     if a["scheme"] == "inventory14" and a["period"] == "2024":
         lst = lst[lst["tier"] != "dropped"]
     return {"published": r["n_cities_stated"], "recomputed": len(lst), "low": None, "high": None, "values": {}}
+
+
+def ledger_checks() -> list:
+    """This chapter's checks: its rows of ``data/ledger/cells/housing.csv`` evaluated by :func:`helpers.book.ledger.checks`."""
+    from helpers.book import ledger
+
+    return ledger.checks(["housing"])

@@ -142,3 +142,10 @@ def rental_yield(spec: dict) -> dict:
     cap = rent_capitalisation()
     r = cap[cap["scope"] == scope].iloc[0]
     return _result(_v("tradein_m4_rent_yield"), yield_from_capitalisation(float(r["value"])))
+
+
+def ledger_checks() -> list:
+    """This chapter's checks: its rows of ``data/ledger/cells/policy.csv`` evaluated by :func:`helpers.book.ledger.checks`."""
+    from helpers.book import ledger
+
+    return ledger.checks(["policy"])

@@ -56,3 +56,10 @@ def disposal_growth_en(spec: dict) -> dict:
         "high": admissible.high,
         "values": d,
     }
+
+
+def ledger_checks() -> list:
+    """This chapter's checks: its rows of ``data/ledger/cells/disposals.csv`` evaluated by :func:`helpers.book.ledger.checks`."""
+    from helpers.book import ledger
+
+    return ledger.checks(["disposals"])

@@ -9,27 +9,12 @@ the values fill the row's note template.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from helpers.book import data, units
+from helpers.book import ledger, units
 from helpers.book.intervals import Interval, monotone
 from helpers.book.intervals import total as sum_of
-from helpers.book.ledger import spec_args
-from helpers.chapters.retail_risk import (
-    HORIZON_YEARS,
-    INITIAL_LTV,
-    consumer_tier_stress,
-    fact,
-    industry_mortgage_balance_100m,
-    internet_lending_model,
-    npl_amounts,
-    npl_increases,
-    npl_ratios,
-    published_scenario,
-    run,
-    scenario_table,
-    tier34_issuance_trn,
-)
+from helpers.book.ledger import per_pass, spec_args
+from helpers.chapters import retail_risk as rr
+from helpers.chapters.retail_risk import HORIZON_YEARS, INITIAL_LTV
 from helpers.models import mortgage_ltv as rm
 from helpers.models import stress as rs
 
@@ -44,21 +29,29 @@ def _result(published, recomputed, low=None, high=None, **values) -> dict:
     }
 
 
-def _stamp() -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime) for p in data.data_dir().glob("retail_*.csv")))
+# the chapter's helpers, computed once per evaluation pass of the ledger
+fact = per_pass(rr.fact)
+npl_amounts = per_pass(rr.npl_amounts)
+npl_increases = per_pass(rr.npl_increases)
+npl_ratios = per_pass(rr.npl_ratios)
+scenario_table = per_pass(rr.scenario_table)
+industry_mortgage_balance_100m = per_pass(rr.industry_mortgage_balance_100m)
+tier34_issuance_trn = per_pass(rr.tier34_issuance_trn)
+consumer_tier_stress = per_pass(rr.consumer_tier_stress)
+published_scenario = per_pass(rr.published_scenario)
 
 
 # ----------------------------------------------------------------------------- 图表16/17: internet lending
-@lru_cache(maxsize=4)
-def _lending(stamp):
-    return data.load("retail_internet_lending").set_index("tier"), internet_lending_model().set_index("tier")
+@per_pass
+def _lending():
+    return ledger.table("retail_internet_lending").set_index("tier"), rr.internet_lending_model().set_index("tier")
 
 
 def internet_model_cell(spec: dict) -> dict:
     """One 图表16 cell against the internet-lending model: printed field ``printed`` of tier ``tier``
     against the model's field ``model``."""
     a = spec_args(spec)
-    lend, model = _lending(_stamp())
+    lend, model = _lending()
     return _result(lend.loc[a["tier"], a["printed"]], model.loc[a["tier"], a["model"]])
 
 
@@ -66,7 +59,7 @@ def internet_model_total(spec: dict) -> dict:
     """A 图表16 累积 cell against the sum of the model's tiers (``Σ_t model_t``); with ``parts`` the
     interval of the printed rows' sum, each rounded to 1 亿."""
     a = spec_args(spec)
-    lend, model = _lending(_stamp())
+    lend, model = _lending()
     out = _result(lend.loc["total", a["printed"]], model[a["model"]].sum())
     if a.get("parts"):
         tiers = a["parts"].split(",")
@@ -79,7 +72,7 @@ def internet_model_total(spec: dict) -> dict:
 def tier_stress_npl(spec: dict) -> dict:
     """图表17 new NPL of a tier (or ``tier=total``: of the two stressed tiers) from the stress model."""
     tier = spec_args(spec)["tier"]
-    lend, _ = _lending(_stamp())
+    lend, _ = _lending()
     stress = consumer_tier_stress().set_index("group")
     ours = stress.loc[["lt18", "18_24"], "new_npl_100m"].sum() if tier == "total" else stress.loc[tier, "new_npl_100m"]
     return _result(lend.loc[tier, "npl_increase_26e"], ours)
@@ -102,7 +95,7 @@ def cohort_ltv(spec: dict) -> dict:
     a = spec_args(spec)
     cohort, horizon = a["cohort"], a["horizon"]
     decline, prepay = float(a["decline"]), float(a["prepayment"])
-    ltv = data.load("retail_mortgage_ltv")
+    ltv = ledger.table("retail_mortgage_ltv")
     amort = fact("amortisation_rate", "ratio")
     sel = ltv[
         (ltv["cohort"].astype(str) == cohort)
@@ -120,7 +113,7 @@ def cohort_ltv(spec: dict) -> dict:
 
 # ----------------------------------------------------------------------------- 图表20/22: cohort balances
 def _balance_rows():
-    return data.load("retail_mortgage_balance")
+    return ledger.table("retail_mortgage_balance")
 
 
 def _printed_balance(cohort: str, horizon: str, prepay: float, indicator: str = "balance") -> float:
@@ -214,9 +207,9 @@ def provision_range(spec: dict) -> dict:
 
 
 # ----------------------------------------------------------------------------- 图表7: the stress test
-@lru_cache(maxsize=2)
-def _stress(stamp):
-    return run(published_scenario())["stress"].set_index(["product", "period"])
+@per_pass
+def _stress():
+    return rr.run(published_scenario())["stress"].set_index(["product", "period"])
 
 
 def stress_amount(spec: dict) -> dict:
@@ -225,7 +218,7 @@ def stress_amount(spec: dict) -> dict:
     business loans from the 1H25 amount plus the printed 1H25 increase repeated (each ±0.5 百万元)."""
     a = spec_args(spec)
     product, period = a["product"], a["period"]
-    r = _stress(_stamp()).loc[(product, period)]
+    r = _stress().loc[(product, period)]
     ours = float(r["npl_mn"])
     amounts, inc, ratios = npl_amounts(), npl_increases(), npl_ratios()
     sc = published_scenario()
@@ -264,6 +257,13 @@ def stress_ratio_flat_balance(spec: dict) -> dict:
     """The book's what-if: our 25E/26E NPL amount over the 1H25 balance, against the printed ratio;
     ``implied_change`` is the balance change (%) the printed ratio implies."""
     a = spec_args(spec)
-    r = _stress(_stamp()).loc[(a["product"], a["period"])]
+    r = _stress().loc[(a["product"], a["period"])]
     growth = (r["npl_mn"] / r["ratio_flat_balance_pct"]) / (r["published_npl_mn"] / r["published_ratio_pct"])
     return _result(r["published_ratio_pct"], r["ratio_flat_balance_pct"], implied_change=100 * (1 / growth - 1))
+
+
+def ledger_checks() -> list:
+    """This chapter's checks: its rows of ``data/ledger/cells/retail.csv`` evaluated by :func:`helpers.book.ledger.checks`."""
+    from helpers.book import ledger
+
+    return ledger.checks(["retail"])
