@@ -170,7 +170,9 @@ def test_golden_diff_names_the_cell_and_the_column():
     now.loc[1, "status"] = "source error"
     now.loc[0, "published"] = 1.0 + 1e-12  # float noise is not a change
     assert ledger.golden_diff(golden, now) == ["b: status 'match' -> 'source error'"]
-    now = pd.concat([now.iloc[:1], pd.DataFrame({"id": ["c"], "published": [3.0], "status": ["match"], "note": [""]})])
+    now = pd.concat(
+        [now.iloc[:1], pd.DataFrame({"id": ["c"], "published": [3.0], "status": ["match"], "note": [""]})]
+    )
     out = ledger.golden_diff(golden, now)
     assert "b: in the golden ledger, no longer in the ledger" in out
     assert any(line.startswith("c: new cell (match") for line in out)
@@ -310,7 +312,9 @@ def test_a_what_if_row_cannot_be_a_finding(tmp_path):
 
 
 def test_note_lint_allows_source_labels_and_dates_only():
-    assert ledger.note_problems("图表7 and 图表26, §二(一), §三.1(1), 2024Q1, 1H25, 26E, 2023-12, {x:.1f}") == []
+    assert (
+        ledger.note_problems("图表7 and 图表26, §二(一), §三.1(1), 2024Q1, 1H25, 26E, 2023-12, {x:.1f}") == []
+    )
     assert ledger.note_problems("the 2021 cohort in 2027") == []
     assert ledger.note_problems("rounded to 0.01") != []
     assert ledger.note_problems("3,384亿") != []
@@ -337,7 +341,9 @@ def test_generic_relations_by_hand():
 
     pi = "policy_indicators[indicator={}]".format
     # growth 3147 -> 3250 with both to the unit: 3.2415 .. 3.3047 %
-    g = run("growth", f"{pi('hh_mlt_loans_monthly_avg_2023q1')}~0 | {pi('hh_mlt_loans_monthly_avg_2024q1')}~0")
+    g = run(
+        "growth", f"{pi('hh_mlt_loans_monthly_avg_2023q1')}~0 | {pi('hh_mlt_loans_monthly_avg_2024q1')}~0"
+    )
     assert g["recomputed"] == pytest.approx(100 * (3250 / 3147 - 1))
     assert g["low"] == pytest.approx(100 * (3249.5 / 3147.5 - 1))
     assert g["high"] == pytest.approx(100 * (3250.5 / 3146.5 - 1))
@@ -345,16 +351,27 @@ def test_generic_relations_by_hand():
     d = run("difference", f"{pi('mortgage_rate_first_avg')} | {pi('lpr_5y')}", unit="bp")
     assert d["recomputed"] == pytest.approx(-36) and d["low"] == d["high"] == pytest.approx(-36)
     # a share of two sums, numerator and denominator split by ' / '
-    s = run("share", f"{pi('hh_mlt_loans_monthly_avg_2023q1')} / {pi('hh_mlt_loans_monthly_avg_2023q1')} | "
-            f"{pi('hh_mlt_loans_monthly_avg_2024q1')}")
+    s = run(
+        "share",
+        f"{pi('hh_mlt_loans_monthly_avg_2023q1')} / {pi('hh_mlt_loans_monthly_avg_2023q1')} | "
+        f"{pi('hh_mlt_loans_monthly_avg_2024q1')}",
+    )
     assert s["recomputed"] == pytest.approx(100 * 3147 / (3147 + 3250))
     # a conversion, and a floor
     c = run("conversion", pi("mortgage_balance"), unit="CNY_100m", published=pi("mortgage_balance"))
     assert c["published"] == c["recomputed"] == pytest.approx(381900)
     f = run("at_least", pi("lpr_5y"), published=pi("second_home_floor"))
     assert f["low"] == pytest.approx(3.95) and f["high"] == pytest.approx(4.15)
-    b = run("between", f"{pi('mortgage_rate_first_min')} | {pi('lpr_5y')}", published=pi("mortgage_rate_first_avg"))
-    assert (b["low"], b["high"], b["recomputed"]) == (pytest.approx(3.35), pytest.approx(3.95), pytest.approx(3.59))
+    b = run(
+        "between",
+        f"{pi('mortgage_rate_first_min')} | {pi('lpr_5y')}",
+        published=pi("mortgage_rate_first_avg"),
+    )
+    assert (b["low"], b["high"], b["recomputed"]) == (
+        pytest.approx(3.35),
+        pytest.approx(3.95),
+        pytest.approx(3.59),
+    )
     with pytest.raises(ValueError, match="takes 2 input"):
         run("difference", pi("lpr_5y"))
 

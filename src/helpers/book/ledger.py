@@ -325,8 +325,10 @@ ALLOWED_LABELS = re.compile(
 """Digits a note may type outside placeholders: source labels (图表7, §二(一)) and dates/periods
 (2024, 2024Q1, 1H25, 26E, 2023-12)."""
 
-_REF = re.compile(r"^\s*(?P<res>[a-z0-9_]+)\[(?P<sel>[^\]]*)\](?:\.(?P<field>[a-z0-9_]+))?"
-                  r"(?:@(?P<unit>[A-Za-z0-9_]+))?(?:~(?P<dec>-?\d+))?\s*$")
+_REF = re.compile(
+    r"^\s*(?P<res>[a-z0-9_]+)\[(?P<sel>[^\]]*)\](?:\.(?P<field>[a-z0-9_]+))?"
+    r"(?:@(?P<unit>[A-Za-z0-9_]+))?(?:~(?P<dec>-?\d+))?\s*$"
+)
 
 
 _PASS: dict | None = None
@@ -381,7 +383,7 @@ class Ref:
     decimals: int | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "Ref":
+    def parse(cls, text: str) -> Ref:
         m = _REF.match(text)
         if not m:
             raise ValueError(f"{text!r} is not a reference resource[col=val,...].field@unit~decimals")
@@ -407,7 +409,9 @@ class Ref:
                 mask &= series.astype(str) == wanted
         hits = frame[mask]
         if len(hits) != 1:
-            raise LookupError(f"{self.resource}: {len(hits)} rows match {dict(self.where)}; expected exactly one")
+            raise LookupError(
+                f"{self.resource}: {len(hits)} rows match {dict(self.where)}; expected exactly one"
+            )
         return hits.iloc[0]
 
     def native_unit(self, found) -> str | None:
@@ -568,13 +572,25 @@ def _function(relation: str, chapter: str):
     module_name = CHAPTER_MODULES[chapter]
     if name.startswith("claims."):
         module_name = module_name.rsplit(".", 1)[0] + ".claims"
-        name = name[len("claims."):]
+        name = name[len("claims.") :]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError:
         return None
     func = getattr(module, name, None)
     return func if callable(func) else None
+
+
+def cells_download_markdown(prefix: str = "../data/") -> str:
+    """MyST Markdown: one download link per cells file present, with its number of cells."""
+    from helpers.book import data
+
+    parts = []
+    for path in cells_paths():
+        rel = path.relative_to(data.data_dir()).as_posix()
+        n = len(read_cells(path))
+        parts.append(f"{{download}}`{path.name} <{prefix}{rel}>` ({n} cells)")
+    return ", ".join(parts) + "."
 
 
 def read_cells(path) -> list[dict]:
@@ -599,7 +615,7 @@ def read_cells(path) -> list[dict]:
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() if k != "note" else (v or "") for k, v in row.items() if k}
 
-            def bad(column, message):
+            def bad(column, message, line=line):
                 return SpecError(f"{path}, line {line}, column {column!r}: {message}")
 
             if not row["id"]:
@@ -614,7 +630,10 @@ def read_cells(path) -> list[dict]:
                 if _function(rel, row["chapter"]) is None:
                     raise bad("relation", f"unknown function {rel[3:]!r} for chapter {row['chapter']!r}")
             elif rel not in GENERIC_RELATIONS:
-                raise bad("relation", f"unknown relation {rel!r}; use one of {sorted(GENERIC_RELATIONS)} or fn:<name>")
+                raise bad(
+                    "relation",
+                    f"unknown relation {rel!r}; use one of {sorted(GENERIC_RELATIONS)} or fn:<name>",
+                )
             else:
                 for column in ("published", "inputs"):
                     if not row.get(column):
@@ -683,7 +702,9 @@ def evaluate(row: dict) -> Check:
             values["high"] = out["recomputed"]
         note = row["note"].format(**values) if row["note"] else ""
     except Exception as err:  # name the row that failed
-        raise SpecError(f"{row['file']}, line {row['line']} ({row['id']}): {type(err).__name__}: {err}") from err
+        raise SpecError(
+            f"{row['file']}, line {row['line']} ({row['id']}): {type(err).__name__}: {err}"
+        ) from err
     return Check(
         chapter=row["chapter"],
         source=row["source"],

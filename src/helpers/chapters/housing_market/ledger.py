@@ -39,7 +39,9 @@ def sales_total_yoy(spec: dict) -> dict:
     ind = spec_args(spec)["indicator"]
     s = load("housing_sales")
     unit = "CNY" if ind == "sales_value" else "m2"
-    levels = [lookup.value(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")]
+    levels = [
+        lookup.value(s, unit, indicator=ind, scope=sc, measure="level") for sc in ("presale", "completed")
+    ]
     yoys = [lookup.value(s, indicator=ind, scope=sc, measure="yoy") for sc in ("presale", "completed")]
     return {
         "published": lookup.value(s, indicator=ind, scope="total", measure="yoy", period="2024Q1"),
@@ -69,7 +71,9 @@ def inventory_mean(spec: dict) -> dict:
     inv = load("housing_inventory")
     wi = tier_counts("inventory14")
     now = [lookup.value(inv, indicator="clearance_months", scope=t, measure="level") for t in TIERS]
-    chg = [lookup.value(inv, indicator="clearance_months", scope=t, measure="change_vs_2023end") for t in TIERS]
+    chg = [
+        lookup.value(inv, indicator="clearance_months", scope=t, measure="change_vs_2023end") for t in TIERS
+    ]
     vals = now if period == "2024-03" else [a - b for a, b in zip(now, chg)]
     return {
         "published": lookup.value(inv, indicator="clearance_months", scope="14city", period=period),
@@ -89,7 +93,13 @@ def cities_listed(spec: dict) -> dict:
     lst = t[t["scheme"] == a["scheme"]]
     if a["scheme"] == "inventory14" and a["period"] == "2024":
         lst = lst[lst["tier"] != "dropped"]
-    return {"published": r["n_cities_stated"], "recomputed": len(lst), "low": None, "high": None, "values": {}}
+    return {
+        "published": r["n_cities_stated"],
+        "recomputed": len(lst),
+        "low": None,
+        "high": None,
+        "values": {},
+    }
 
 
 def ledger_checks() -> list:

@@ -31,7 +31,9 @@ def _result(published, recomputed, low=None, high=None, **values) -> dict:
 
 def lpr_minus_stated_spread(spec: dict) -> dict:
     """First-home threshold: ``LPR − spread / 100`` (bp to %)."""
-    return _result(_v("threshold_first_lpr_minus_20"), _v("lpr_5y") - STATED_SPREAD_BP / units.factor("pp", "bp"))
+    return _result(
+        _v("threshold_first_lpr_minus_20"), _v("lpr_5y") - STATED_SPREAD_BP / units.factor("pp", "bp")
+    )
 
 
 def lpr_plus_stated_spread(spec: dict) -> dict:
@@ -45,11 +47,18 @@ def mortgage_qoq(spec: dict) -> dict:
     inc, qoq = _v("mortgage_balance_q_increase"), _v("mortgage_balance_qoq")
     iv = intervals.share(
         Interval.printed(inc, 0),
-        Interval.printed(_v("mortgage_balance"), 2) * units.factor("CNY_trn", "CNY_100m") - Interval.printed(inc, 0),
+        Interval.printed(_v("mortgage_balance"), 2) * units.factor("CNY_trn", "CNY_100m")
+        - Interval.printed(inc, 0),
     )
     ours = growth_from_increase_pct(bal, inc)
     return _result(
-        qoq, ours, iv.low, iv.high, increase=inc, balance=_v("mortgage_balance"), increase_at_published=bal * qoq / (100 + qoq)
+        qoq,
+        ours,
+        iv.low,
+        iv.high,
+        increase=inc,
+        balance=_v("mortgage_balance"),
+        increase_at_published=bal * qoq / (100 + qoq),
     )
 
 
@@ -81,7 +90,9 @@ def dev_loan_share(spec: dict) -> dict:
 
 def offshore_issuance_cny(spec: dict) -> dict:
     """Offshore issuance in yuan at the rate the outstanding stock implies: ``flow × stock¥ / stock$``."""
-    fx_stock = units.convert(_v("offshore_bond_outstanding_cny"), "CNY_trn", "CNY_100m") / _v("offshore_bond_outstanding")
+    fx_stock = units.convert(_v("offshore_bond_outstanding_cny"), "CNY_trn", "CNY_100m") / _v(
+        "offshore_bond_outstanding"
+    )
     iv = Interval.printed(_v("offshore_bond_issuance"), 2) * (
         Interval.printed(_v("offshore_bond_outstanding_cny"), 2)
         * units.factor("CNY_trn", "CNY_100m")

@@ -44,7 +44,9 @@ published_scenario = per_pass(rr.published_scenario)
 # ----------------------------------------------------------------------------- 图表16/17: internet lending
 @per_pass
 def _lending():
-    return ledger.table("retail_internet_lending").set_index("tier"), rr.internet_lending_model().set_index("tier")
+    return ledger.table("retail_internet_lending").set_index("tier"), rr.internet_lending_model().set_index(
+        "tier"
+    )
 
 
 def internet_model_cell(spec: dict) -> dict:
@@ -74,7 +76,11 @@ def tier_stress_npl(spec: dict) -> dict:
     tier = spec_args(spec)["tier"]
     lend, _ = _lending()
     stress = consumer_tier_stress().set_index("group")
-    ours = stress.loc[["lt18", "18_24"], "new_npl_100m"].sum() if tier == "total" else stress.loc[tier, "new_npl_100m"]
+    ours = (
+        stress.loc[["lt18", "18_24"], "new_npl_100m"].sum()
+        if tier == "total"
+        else stress.loc[tier, "new_npl_100m"]
+    )
     return _result(lend.loc[tier, "npl_increase_26e"], ours)
 
 
@@ -103,9 +109,13 @@ def cohort_ltv(spec: dict) -> dict:
         & (ltv["price_decline"] == decline)
         & (ltv["prepayment"] == prepay)
     ]
-    ours = rm.cohort_ltv(INITIAL_LTV, HORIZON_YEARS[(cohort, horizon)], prepay / 100, decline / 100, amort) * 100
+    ours = (
+        rm.cohort_ltv(INITIAL_LTV, HORIZON_YEARS[(cohort, horizon)], prepay / 100, decline / 100, amort) * 100
+    )
     twin = ltv[
-        ltv["locator"].str.startswith("图表19") & (ltv["price_decline"] == decline) & (ltv["prepayment"] == prepay)
+        ltv["locator"].str.startswith("图表19")
+        & (ltv["price_decline"] == decline)
+        & (ltv["prepayment"] == prepay)
     ].dropna(subset=["ltv"])
     values = {"twin": float(twin["ltv"].iloc[0])} if len(twin) else {}
     return _result(sel["ltv"].iloc[0], ours, **values)
@@ -155,7 +165,9 @@ def cohort_share(spec: dict) -> dict:
     c, h, prepay = a["cohort"], a["horizon"], float(a["prepayment"])
     total = units.convert(industry_mortgage_balance_100m(), "CNY_100m", "CNY_trn")
     return _result(
-        _printed_balance(c, h, prepay, "share_of_total_mortgage"), _printed_balance(c, h, prepay) / total * 100, total=total
+        _printed_balance(c, h, prepay, "share_of_total_mortgage"),
+        _printed_balance(c, h, prepay) / total * 100,
+        total=total,
     )
 
 
@@ -177,7 +189,9 @@ def fig26_extra_npl(spec: dict) -> dict:
 def fig26_extra_provisions(spec: dict) -> dict:
     """Extra provisions: the extra NPL × the stated provision share."""
     row, _, _, _, e = _scenario(spec)
-    return _result(row["extra_provisions"], rm.extra_provisions(e, fact("provision_share_of_extra_npl", "ratio")))
+    return _result(
+        row["extra_provisions"], rm.extra_provisions(e, fact("provision_share_of_extra_npl", "ratio"))
+    )
 
 
 def fig26_npl_per_year(spec: dict) -> dict:
@@ -237,14 +251,21 @@ def stress_amount(spec: dict) -> dict:
         balance_iv = a_iv / r_iv * 100
         iv = monotone(amount, a_iv, r_iv).hull(Interval.printed(path_pct, 2) / 100 * balance_iv)
         values = {
-            "balance_low": units.convert(a_iv.mid / (ratios.loc["mortgage", "1H25"] + 0.005) * 100, "CNY_mn", "CNY_trn"),
-            "balance_high": units.convert(a_iv.mid / (ratios.loc["mortgage", "1H25"] - 0.005) * 100, "CNY_mn", "CNY_trn"),
+            "balance_low": units.convert(
+                a_iv.mid / (ratios.loc["mortgage", "1H25"] + 0.005) * 100, "CNY_mn", "CNY_trn"
+            ),
+            "balance_high": units.convert(
+                a_iv.mid / (ratios.loc["mortgage", "1H25"] - 0.005) * 100, "CNY_mn", "CNY_trn"
+            ),
         }
     elif product == "consumer":
         iv = monotone(lambda x, i: rs.repeated_increase(x, i, 1), a_iv, i_iv)
         if period == "26E":
             iv = iv + (
-                ours - rs.repeated_increase(float(amounts.loc[product, "1H25"]), float(inc.loc[product, "1H25"]), 1)
+                ours
+                - rs.repeated_increase(
+                    float(amounts.loc[product, "1H25"]), float(inc.loc[product, "1H25"]), 1
+                )
             )
     else:
         halves = 1 if period == "25E" else 3
@@ -259,7 +280,9 @@ def stress_ratio_flat_balance(spec: dict) -> dict:
     a = spec_args(spec)
     r = _stress().loc[(a["product"], a["period"])]
     growth = (r["npl_mn"] / r["ratio_flat_balance_pct"]) / (r["published_npl_mn"] / r["published_ratio_pct"])
-    return _result(r["published_ratio_pct"], r["ratio_flat_balance_pct"], implied_change=100 * (1 / growth - 1))
+    return _result(
+        r["published_ratio_pct"], r["ratio_flat_balance_pct"], implied_change=100 * (1 / growth - 1)
+    )
 
 
 def ledger_checks() -> list:
