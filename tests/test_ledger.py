@@ -360,8 +360,11 @@ def test_generic_relations_by_hand():
     # a conversion, and a floor
     c = run("conversion", pi("mortgage_balance"), unit="CNY_100m", published=pi("mortgage_balance"))
     assert c["published"] == c["recomputed"] == pytest.approx(381900)
-    f = run("at_least", pi("lpr_5y"), published=pi("second_home_floor"))
+    f = run("at_least", pi("lpr_5y"), published=pi("second_home_floor"))  # 4.15 >= 3.95 holds
     assert f["low"] == pytest.approx(3.95) and f["high"] == pytest.approx(4.15)
+    assert f["recomputed"] == pytest.approx(4.15)
+    f = run("at_most", pi("lpr_5y"), published=pi("second_home_floor"))  # 4.15 <= 3.95 fails
+    assert f["recomputed"] == pytest.approx(3.95) and f["high"] == pytest.approx(3.95)
     b = run(
         "between",
         f"{pi('mortgage_rate_first_min')} | {pi('lpr_5y')}",

@@ -29,6 +29,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -312,9 +313,9 @@ GENERIC_RELATIONS = {
     "product": "Π inputs, each converted to its reference's @unit (the first one's unit is the result's)",
     "conversion": "the one input converted to the cell's unit",
     "equal": "the one input (a figure that appears twice), converted to the cell's unit",
-    "at_least": "the published value must be ≥ the one input (a floor): in interval [input, ∞)",
-    "at_most": "the published value must be ≤ the one input (a ceiling): in interval (−∞, input]",
-    "between": "the published value must lie between the two inputs 'low | high'",
+    "at_least": "a floor: ours is the published value clipped to [input, ∞), so a claim that holds matches",
+    "at_most": "a ceiling: ours is the published value clipped to (−∞, input]",
+    "between": "a range: ours is the published value clipped to the inputs 'low | high'",
 }
 """The named relations one evaluator computes from references into ``data/``, with interval arithmetic."""
 
@@ -496,10 +497,12 @@ def evaluate_generic(spec: dict) -> dict:
             point, iv = xs[0][0] - xs[1][0], intervals.difference(xs[0][1], xs[1][1])
         elif rel in ("conversion", "equal"):
             point, iv = xs[0][0], xs[0][1]
-        elif rel == "at_least":
-            point, iv = xs[0][0], Interval(xs[0][1].low, max(xs[0][1].high, published))
-        elif rel == "at_most":
-            point, iv = xs[0][0], Interval(min(xs[0][1].low, published), xs[0][1].high)
+        elif rel == "at_least":  # the claim allows [input, ∞): ours is the published value clipped to it
+            point = max(published, xs[0][0])
+            iv = Interval(xs[0][1].low, max(xs[0][1].high, published))
+        elif rel == "at_most":  # (-∞, input]
+            point = min(published, xs[0][0])
+            iv = Interval(min(xs[0][1].low, published), xs[0][1].high)
         else:  # between
             point = min(max(published, xs[0][0]), xs[1][0])
             iv = Interval(xs[0][1].low, xs[1][1].high)
@@ -735,10 +738,12 @@ def _data_stamp() -> tuple:
 _EVALUATED: dict = {}
 
 
-def checks(chapters=None) -> list[Check]:
-    """Every spec row evaluated (``chapters`` restricts to some ledger ids), in one pass: each table
-    is loaded once (:func:`table`, :func:`per_pass`); the result is kept until a file in ``data/``
-    changes."""
+def checks(chapters=None, files=None) -> list[Check]:
+    """Every spec row evaluated, in ledger order. ``chapters`` restricts to some ledger ids,
+    ``files`` to some cells files (``["retail"]``: ``retail.csv`` only, not ``claims.csv``).
+
+    One pass: each table is loaded once (:func:`table`, :func:`per_pass`); the result is kept
+    until a file in ``data/`` changes."""
     global _PASS
     stamp = _data_stamp()
     if stamp not in _EVALUATED:
@@ -747,16 +752,20 @@ def checks(chapters=None) -> list[Check]:
             _PASS = {}
         try:
             _EVALUATED.clear()
-            _EVALUATED[stamp] = tuple(evaluate(r) for r in spec())
+            _EVALUATED[stamp] = tuple((Path(r["file"]).stem, evaluate(r)) for r in spec())
         finally:
             if not outer:
                 _PASS = None
-    return [c for c in _EVALUATED[stamp] if chapters is None or c.chapter in chapters]
+    return [
+        c
+        for stem, c in _EVALUATED[stamp]
+        if (chapters is None or c.chapter in chapters) and (files is None or stem in files)
+    ]
 
 
-def collect(chapters=None) -> pd.DataFrame:
-    """Every chapter's checks in one table, from the cells files (``chapters`` restricts to some ids)."""
-    return frame(checks(chapters))
+def collect(chapters=None, files=None) -> pd.DataFrame:
+    """Every chapter's checks in one table, from the cells files (``chapters``, ``files``: see :func:`checks`)."""
+    return frame(checks(chapters, files))
 
 
 def is_finding(table: pd.DataFrame) -> pd.Series:
