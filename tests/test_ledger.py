@@ -393,3 +393,26 @@ def test_every_named_function_is_used_and_documented():
         }
         assert public == {name for ch, name in used if ch == chapter and not name.startswith("claims.")}
         assert all(getattr(module, name).__doc__ for name in public)
+
+
+def test_a_named_functions_published_value_must_be_where_the_spec_says(tmp_path):
+    row = {
+        "relation": "fn:months_in_low_band",
+        "unit": "months",
+        "decimals": "0",
+        "inputs": "",
+        "note": "",
+        "published": "housing_climate_index[item=months_in_low_band]",
+    }
+    cell = ledger.read_cells(write_cells(tmp_path, row))[0]
+    assert ledger.evaluate(cell).status == "match"
+    other = "housing_inventory[indicator=clearance_months,scope=14city,period=2024-03]"
+    wrong = ledger.read_cells(write_cells(tmp_path, dict(row, published=other)))[0]
+    with pytest.raises(ledger.SpecError, match=r"cells.csv, line 2 \(x-1\): .*column 'published' gives"):
+        ledger.evaluate(wrong)
+
+
+def test_every_cell_of_the_chapter_files_says_where_its_published_value_is():
+    for name in ("disposals", "housing", "retail", "policy"):
+        rows = ledger.read_cells(data.data_dir() / ledger.CELLS_DIR / f"{name}.csv")
+        assert rows and all(r["published"] for r in rows), name

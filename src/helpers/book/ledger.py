@@ -632,6 +632,11 @@ def read_cells(path) -> list[dict]:
             if rel.startswith("fn:"):
                 if _function(rel, row["chapter"]) is None:
                     raise bad("relation", f"unknown function {rel[3:]!r} for chapter {row['chapter']!r}")
+                if row.get("published"):
+                    try:
+                        Ref.parse(row["published"])
+                    except ValueError as err:
+                        raise bad("published", str(err)) from None
             elif rel not in GENERIC_RELATIONS:
                 raise bad(
                     "relation",
@@ -694,6 +699,12 @@ def evaluate(row: dict) -> Check:
     try:
         if row["relation"].startswith("fn:"):
             out = _function(row["relation"], row["chapter"])(row)
+            if row.get("published"):  # where the published value is: the function must return it
+                ref = Ref.parse(row["published"]).resolve(row["unit"])[0]
+                if not math.isclose(ref, float(out["published"]), rel_tol=1e-9, abs_tol=1e-12):
+                    raise ValueError(
+                        f"column 'published' gives {ref:g} but {row['relation']} returns {float(out['published']):g}"
+                    )
         else:
             out = evaluate_generic(row)
         values = {k: out[k] for k in ("published", "recomputed", "low", "high")}
