@@ -773,7 +773,7 @@ def stage() -> Path:
     wanted[SOURCE / "generated" / "execution.md"] = execution_report().encode()
     # Downloads for readers: CSVs with a byte-order mark (spreadsheets), the data package zip.
     for dst, src in list(wanted.items()):
-        if dst.parent == SOURCE / "data" and dst.suffix == ".csv":
+        if SOURCE / "data" in dst.parents and dst.suffix == ".csv":  # data/ and data/ledger/cells/
             wanted[dst] = downloads.spreadsheet_csv(src.read_bytes())
     wanted[SOURCE / "generated" / downloads.ZIP_NAME] = downloads.data_package_zip(
         ROOT / "data", ROOT / "seeds"
