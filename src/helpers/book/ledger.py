@@ -16,9 +16,17 @@ own *published* inputs allow once their rounding is taken into account (computed
 * ``what-if``: a row that applies the book's own counterfactual to a published cell (set with
   ``whatif=True``); it says nothing about the source and never enters the errata.
 
-:data:`STATUSES` defines each status once; the ledger appendix prints that table. Each
-chapter's ``ledger`` module (``helpers.chapters.<page>.ledger``) exposes
-``ledger_checks() -> list[Check]``; :func:`collect` gathers all of them.
+:data:`STATUSES` defines each status once; the ledger appendix prints that table.
+
+The ledger is data: ``data/ledger/cells/<chapter>.csv`` (and the reread's ``claims.csv``)
+describe every published cell, one row each (:data:`CELL_FIELDS` plus :data:`CELL_EXTRA_FIELDS`):
+where the published value is (a :class:`Ref` into ``data/``), how it is recomputed (a
+:data:`GENERIC_RELATIONS` relation over references whose printed decimals the spec states, or
+``fn:<name>``, a named function of ``helpers.chapters.<page>.ledger`` / ``.claims``), unit,
+printed decimals, finding, what-if and a note template. :func:`read_cells` validates a file
+(file, line, column on error), :func:`evaluate` turns a row into a :class:`Check`, :func:`collect`
+gathers all rows in ledger order. ``tests/golden/ledger.csv`` is the reviewed snapshot
+(``python -m helpers.book.ledger --update-golden``; ``--check`` prints the differences).
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ CHAPTER_MODULES = {
     "retail": "helpers.chapters.retail_risk.ledger",
     "policy": "helpers.chapters.housing_policy.ledger",
 }
-"""Ledger chapter id → the module whose ``ledger_checks()`` supplies that chapter's rows."""
+"""Ledger chapter id → the module holding that chapter's named ledger functions (``fn:<name>``)."""
 
 STATUSES = {
     "match": "our value, rounded as the source rounds, equals the published value",
