@@ -583,3 +583,106 @@ def card_ratio_25e_equal(row=None) -> dict:
 def card_ratio_26e_equal(row=None) -> dict:
     """§五 / 摘要: the prose's 26E card ratio equals 图表7's 26E cell."""
     return _equal(_fact("stress_card_ratio_26e"), _ratio("credit_card", "26E"), 2)
+
+
+# ----------------------------------------------------------------------------- §二.1 consumption and loans
+
+
+def _growth(series: str, period: str) -> float:
+    return lookup.value("retail_consumption_growth", series=series, period=period)
+
+
+def _printed_decimals(x: float) -> int:
+    """Decimals of a figure printed to at most one decimal (the growth rates of §二.1)."""
+    return 0 if float(x).is_integer() else 1
+
+
+def _growth_below(series: str, period: str, than: str, other_series: str | None = None) -> dict:
+    base = _growth(other_series or series, than)
+    return _at_most(_growth(series, period), Interval.printed(base, _printed_decimals(base)), than=base)
+
+
+def _growth_above(series: str, period: str, than: str, other_series: str | None = None) -> dict:
+    base = _growth(other_series or series, than)
+    return _at_least(_growth(series, period), Interval.printed(base, _printed_decimals(base)), than=base)
+
+
+def consumption_2017_below_2016(row=None) -> dict:
+    """§二.1: 2017 urban per-capita consumption growth "仅…低于2016年" (only, below 2016)."""
+    return _growth_below("consumption_per_capita", "2017", "2016")
+
+
+def loans_2017_far_above_2016(row=None) -> dict:
+    """§二.1: narrow consumer loans grew in 2017 "远高于2016年" (far above 2016)."""
+    return _growth_above("narrow_consumer_loans", "2017", "2016")
+
+
+def housing_loans_2016_far_above_2015(row=None) -> dict:
+    """§二.1: housing loans grew in 2016 "远超2015年" (far above 2015)."""
+    return _growth_above("housing_loans", "2016", "2015")
+
+
+def housing_loans_2017_plunged(row=None) -> dict:
+    """§二.1: housing-loan growth "骤降" (plunged) in 2017 from 2016."""
+    return _growth_below("housing_loans", "2017", "2016")
+
+
+def loans_2018_fell_back(row=None) -> dict:
+    """§二.1: consumer-loan growth "回落" (fell back) in 2018 from 2017."""
+    return _growth_below("narrow_consumer_loans", "2018", "2017")
+
+
+def loans_2019_fell_further(row=None) -> dict:
+    """§二.1: consumer-loan growth "进一步下降" (fell further) in 2019."""
+    return _growth_below("narrow_consumer_loans", "2019", "2018")
+
+
+def consumption_2018_recovered(row=None) -> dict:
+    """§二.1: consumption growth was steady "甚至回升" (even recovered) in 2018 on 2017."""
+    return _growth_above("consumption_per_capita", "2018", "2017")
+
+
+def consumption_2019_recovered(row=None) -> dict:
+    """§二.1: … and rose again in 2019 on 2018."""
+    return _growth_above("consumption_per_capita", "2019", "2018")
+
+
+def loans_2020_lowest(row=None) -> dict:
+    """§二.1 (2): 2020's consumer-loan growth was "2013年以来最低点" (the lowest since 2013):
+    below every earlier year the report prints (2016-2019; 2013-2015 are not printed)."""
+    frame = data.load("retail_consumption_growth")
+    earlier = frame[(frame["series"] == "narrow_consumer_loans") & (frame["period"] < "2020")]
+    lowest = float(earlier["value"].min())
+    return _at_most(
+        _growth("narrow_consumer_loans", "2020"),
+        Interval.printed(lowest, 0),
+        lowest_earlier=lowest,
+        n_years=float(len(earlier)),
+    )
+
+
+def consumption_2020_first_negative(row=None) -> dict:
+    """§二.1 (2): 2020's consumption growth was negative, "2013年以来首次为负" (the first time
+    since 2013): below zero, while every earlier year the report prints is above it."""
+    frame = data.load("retail_consumption_growth")
+    earlier = frame[(frame["series"] == "consumption_per_capita") & (frame["period"] < "2020")]
+    return _at_most(
+        _growth("consumption_per_capita", "2020"),
+        Interval.point(0.0),
+        lowest_earlier=float(earlier["value"].min()),
+    )
+
+
+def loans_2021_recovered(row=None) -> dict:
+    """§二.1 (2): consumer-loan growth "有所恢复" (recovered somewhat) in 2021 on 2020."""
+    return _growth_above("narrow_consumer_loans", "2021", "2020")
+
+
+def consumption_2021_recovered(row=None) -> dict:
+    """§二.1 (2): consumption growth "恢复" (recovered) in 2021 on 2020."""
+    return _growth_above("consumption_per_capita", "2021", "2020")
+
+
+def loans_2022_fell_again(row=None) -> dict:
+    """§二.1 (2): consumer-loan growth "再次下滑" (slid again) by September 2022 from 2021."""
+    return _growth_below("narrow_consumer_loans", "2022-09", "2021")
