@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 HOSTILE = (
@@ -101,16 +100,7 @@ def served(hostile_site):
     httpd.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+# `browser`: the session's shared Chromium (tests/conftest.py)
 
 
 def test_hostile_text_reaches_chart_data(hostile_site):
