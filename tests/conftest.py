@@ -1,11 +1,36 @@
-"""Shared fixtures: a scratch data package for validation tests."""
+"""Shared fixtures: a scratch data package for validation tests, and the browser harness.
+
+Browser tests share one server and one browser for the whole session:
+
+* ``site_url``: the base URL (ending in ``/``) of ``_build/html`` served on a free loopback port by
+  ``helpers.build.preview.serve(0)``, as ``make preview`` serves it;
+* ``browser``: a Playwright ``Browser`` of Debian's ``/usr/bin/chromium`` (Playwright never
+  downloads one), launched once;
+* ``playwright``: the Playwright instance behind it, for a test that needs another launch.
+
+Playwright's sync API allows one instance per thread: while the session's instance is alive, a
+test must not start its own ``sync_playwright()`` in the main thread (it fails with "using
+Playwright Sync API inside the asyncio loop"); use these fixtures, or call code that starts its
+own (``helpers.build.pdf``) through :func:`in_thread`.
+"""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 GOOD_CSV = (
     "year,value,unit,source,locator,quote\n"
@@ -94,3 +119,48 @@ def settle(page, quiet_ms: int = 500, timeout_ms: int = 60_000) -> None:
             if time.monotonic() > deadline:
                 raise
     page.evaluate("document.fonts.ready.then(() => true)")
+
+
+# --------------------------------------------------------------------------- browser harness
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """Base URL (``http://127.0.0.1:<port>/``) of ``_build/html``, served once per session on port 0."""
+    from helpers.build import preview
+
+    httpd = preview.serve(0)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(site_url):
+    """The older name of :func:`site_url`."""
+    return site_url
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright instance for the session (see the module's note on the sync API)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Debian's headless Chromium, launched once per session; tests open their own contexts or pages."""
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+def in_thread(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` run in a fresh thread, for code that starts its own ``sync_playwright()``."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()

@@ -7,39 +7,12 @@ from pathlib import Path
 import pytest
 from conftest import settle
 
-from helpers.build import preview
-
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not (SITE / "chapters" / "cycle.html").exists(), reason="run `make book` first"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = preview.serve(0)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def chart_text(chart) -> str:
@@ -51,11 +24,11 @@ def stated_losses(chart) -> list[str]:
     return [t for t in chart.locator(".vega-live svg text").all_text_contents() if "%: losses" in t]
 
 
-def test_moving_a_slider_changes_the_losses_the_chart_states(server, browser):
+def test_moving_a_slider_changes_the_losses_the_chart_states(site_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "chapters/cycle.html")
+    page.goto(site_url + "chapters/cycle.html")
     settle(page)
     chart = page.locator('.vega-chart[data-wake="visible"]').first
     # a reader scrolls to the chart (the wheel counts as reading; a programmatic scroll does not)

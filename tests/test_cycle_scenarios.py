@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
+from _papermill import executed, glued, run_scenarios
 
 from helpers.build import pipeline as build
 from helpers.chapters import cycle
@@ -29,30 +29,16 @@ HARSH = {
 }
 
 
-def glued(path: Path) -> dict[str, float]:
-    """Numbers an executed notebook glued (``myst_nb.glue``), by name; text is skipped."""
-    nb = nbformat.read(path, as_version=4)
-    out = {}
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = o.get("data", {}).get("application/papermill.record/text/plain")
-            if name and text is not None:
-                try:
-                    out[name] = float(text)
-                except ValueError:
-                    pass
-    return out
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """The page run with the defaults, with the harsher scenario and with an out-of-range parameter."""
+    scenarios = {"default": {}, "harsh": HARSH, "bad": {"lgd_pct": 120}}
+    return run_scenarios(CHAPTER, scenarios, tmp_path_factory.mktemp("cycle_runs"))
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cycle_runs")
-    paths = {}
-    for label, params in (("default", {}), ("harsh", HARSH)):
-        paths[label] = folder / f"cycle_{label}.ipynb"
-        build.execute_page(CHAPTER, paths[label], params)
-    return {label: glued(p) for label, p in paths.items()}
+def runs(outcomes):
+    return {label: glued(executed(outcomes[label])) for label in ("default", "harsh")}
 
 
 @pytest.mark.notebook
@@ -90,7 +76,10 @@ def test_notebook_values_equal_the_helpers(runs):
 
 
 @pytest.mark.notebook
-def test_out_of_range_parameter_fails_naming_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "FAILED", tmp_path / "failed")
-    with pytest.raises(build.BuildError, match="lgd_pct"):
-        build.execute_page(CHAPTER, tmp_path / "bad.ipynb", {"lgd_pct": 120})
+def test_out_of_range_parameter_fails_naming_it(outcomes):
+    bad = outcomes["bad"]
+    assert isinstance(bad, build.BuildError), "a run with lgd_pct out of range passed"
+    assert "lgd_pct" in str(bad), str(bad)
+    # the partial notebook stays in the test's own folder, not in the project's build folder
+    assert (executed(outcomes["default"]).parent / "failed" / "bad.ipynb").exists()
+    assert not (build.FAILED / "bad.ipynb").exists()

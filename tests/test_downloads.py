@@ -26,7 +26,6 @@ from helpers.build import downloads, page_extras
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
 
 built = pytest.mark.skipif(not (SITE / "index.html").exists(), reason="no built site: run `make book` first")
 
@@ -138,25 +137,7 @@ def test_chart_csv_holds_every_dataset_row():
     assert base64.b64decode(href.split(",", 1)[1]).decode("utf-8") == "\ufeffx\r\n1\r\n"
 
 
-@pytest.fixture(scope="module")
-def server():
-    from helpers.build import preview
-
-    httpd = preview.serve(0)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
+# `server` and `browser`: the session's shared fixtures (tests/conftest.py)
 
 
 @built

@@ -69,65 +69,62 @@ def lab_server(tmp_path):
         log.close()
 
 
-def test_a_chapter_opens_runs_draws_and_saves_back_unchanged_but_for_the_edit(lab_server):
-    from playwright.sync_api import sync_playwright
-
+def test_a_chapter_opens_runs_draws_and_saves_back_unchanged_but_for_the_edit(lab_server, browser):
     book, base, token = lab_server
     page_file = book / "chapters" / CHAPTER
     original = page_file.read_text(encoding="utf-8")
     assert original.count(HEADING + "\n") == 1
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{base}lab/tree/chapters/{CHAPTER}?token={token}")
-            # it opens as a notebook (jupytext), with a kernel of the book's .venv
-            page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
-            page.wait_for_function(
-                f"{PANEL}?.sessionContext?.session?.kernel?.status === 'idle'", timeout=120_000
-            )
-            assert page.evaluate(f"{PANEL}.context.path") == f"chapters/{CHAPTER}"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}lab/tree/chapters/{CHAPTER}?token={token}")
+        # it opens as a notebook (jupytext), with a kernel of the book's .venv
+        page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
+        page.wait_for_function(
+            f"{PANEL}?.sessionContext?.session?.kernel?.status === 'idle'", timeout=120_000
+        )
+        assert page.evaluate(f"{PANEL}.context.path") == f"chapters/{CHAPTER}"
 
-            # the author's edit: a few words typed at the end of the heading
-            page.evaluate(
-                f"() => {{ {PANEL}.content.activeCellIndex = 0;"
-                f" return {APP}.commands.execute('notebook:enter-edit-mode'); }}"
-            )
-            page.wait_for_selector(".jp-MarkdownCell .cm-editor.cm-focused", timeout=30_000)
-            page.keyboard.press("Control+Home")
-            page.keyboard.press("End")
-            page.keyboard.type(TYPED)
+        # the author's edit: a few words typed at the end of the heading
+        page.evaluate(
+            f"() => {{ {PANEL}.content.activeCellIndex = 0;"
+            f" return {APP}.commands.execute('notebook:enter-edit-mode'); }}"
+        )
+        page.wait_for_selector(".jp-MarkdownCell .cm-editor.cm-focused", timeout=30_000)
+        page.keyboard.press("Control+Home")
+        page.keyboard.press("End")
+        page.keyboard.type(TYPED)
 
-            # run every cell against the helpers and the data
-            page.evaluate(f"{APP}.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(
-                f"{PANEL}.sessionContext.session.kernel.status === 'idle' && "
-                f"{PANEL}.content.widgets.filter(c => c.model.type === 'code')"
-                ".every(c => c.model.executionCount !== null)",
-                timeout=300_000,
-                polling=500,
-            )
-            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-            tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
-            assert tracebacks.count() == 0, tracebacks.first.inner_text()
-            assert errors.count() == 0, errors.first.inner_text()
+        # run every cell against the helpers and the data
+        page.evaluate(f"{APP}.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(
+            f"{PANEL}.sessionContext.session.kernel.status === 'idle' && "
+            f"{PANEL}.content.widgets.filter(c => c.model.type === 'code')"
+            ".every(c => c.model.executionCount !== null)",
+            timeout=300_000,
+            polling=500,
+        )
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+        assert tracebacks.count() == 0, tracebacks.first.inner_text()
+        assert errors.count() == 0, errors.first.inner_text()
 
-            # each chart is drawn (SVG from the pinned vl-convert) and shown as an image
-            charts = page.locator(".jp-OutputArea-output[data-mime-type='image/svg+xml'] img")
-            charts.first.wait_for(timeout=60_000)
-            sizes = page.evaluate(
-                "() => Array.from(document.querySelectorAll("
-                "\".jp-OutputArea-output[data-mime-type='image/svg+xml'] img\"))"
-                ".map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
-            )
-            assert sizes and all(done and w > 200 and h > 100 for done, w, h in sizes), sizes
+        # each chart is drawn (SVG from the pinned vl-convert) and shown as an image
+        charts = page.locator(".jp-OutputArea-output[data-mime-type='image/svg+xml'] img")
+        charts.first.wait_for(timeout=60_000)
+        sizes = page.evaluate(
+            "() => Array.from(document.querySelectorAll("
+            "\".jp-OutputArea-output[data-mime-type='image/svg+xml'] img\"))"
+            ".map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+        )
+        assert sizes and all(done and w > 200 and h > 100 for done, w, h in sizes), sizes
 
-            # save, back to the .md
-            page.evaluate(f"{APP}.commands.execute('docmanager:save')")
-            page.wait_for_function(f"!{PANEL}.context.model.dirty", timeout=60_000)
-        finally:
-            browser.close()
+        # save, back to the .md
+        page.evaluate(f"{APP}.commands.execute('docmanager:save')")
+        page.wait_for_function(f"!{PANEL}.context.model.dirty", timeout=60_000)
+    finally:
+        context.close()
 
     saved = page_file.read_text(encoding="utf-8")
     assert saved == original.replace(HEADING + "\n", HEADING + TYPED + "\n", 1)

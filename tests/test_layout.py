@@ -21,8 +21,6 @@ from helpers.book import units
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WIDTHS = {"phone": 390, "desktop": 1366}
 BUNDLE = "_static/vega-bundle.js"
 COMPRESSED_BUDGET = 600_000  # bytes a page transfers compressed, fonts and styles included
@@ -45,27 +43,6 @@ def table_pages() -> list[str]:
     return [p for p in site_pages() if "<table" in (SITE / p).read_text(encoding="utf-8")]
 
 
-@pytest.fixture(scope="module")
-def server():
-    from helpers.build import preview
-
-    httpd = preview.serve(0)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 CHART_BOXES = """() => {
   const article = document.querySelector('article.bd-article');
   const a = article.getBoundingClientRect();
@@ -84,10 +61,10 @@ CHART_BOXES = """() => {
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("page_path", chart_pages())
-def test_every_chart_fits_the_column_and_draws(page_path, width, javascript, server, browser):
+def test_every_chart_fits_the_column_and_draws(page_path, width, javascript, site_url, browser):
     context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     boxes = page.evaluate(CHART_BOXES)
     context.close()
     assert boxes, f"{page_path}: no chart found"
@@ -106,7 +83,7 @@ def test_every_chart_fits_the_column_and_draws(page_path, width, javascript, ser
 
 
 @pytest.mark.parametrize("page_path", site_pages())
-def test_vega_runtime_waits_for_a_reader(page_path, server, browser):
+def test_vega_runtime_waits_for_a_reader(page_path, site_url, browser):
     """Loading a page never fetches the vega bundle; pointing at a chart fetches it and makes it live."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
@@ -115,7 +92,7 @@ def test_vega_runtime_waits_for_a_reader(page_path, server, browser):
     page.on("request", lambda r: requested.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     settle(page)
     early = [u for u in requested if u.split("?")[0].endswith(BUNDLE)]
     head_scripts = page.evaluate(
@@ -156,9 +133,9 @@ CELLS = """() => [...document.querySelectorAll('article.bd-article table')].flat
 
 
 @pytest.mark.parametrize("page_path", table_pages())
-def test_tables_read_like_a_publication(page_path, server, browser):
+def test_tables_read_like_a_publication(page_path, site_url, browser):
     page = browser.new_page()
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     cells = page.evaluate(CELLS)
     page.close()
     scientific = [c for c in cells if SCIENTIFIC.search(c)]
@@ -190,9 +167,9 @@ NOT_READING = ("genindex.html", "search.html", "index.html", "back/execution.htm
 
 
 @pytest.mark.parametrize("page_path", [p for p in site_pages() if p not in NOT_READING])
-def test_no_machinery_on_the_page(page_path, server, browser):
+def test_no_machinery_on_the_page(page_path, site_url, browser):
     page = browser.new_page()
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     text = page.evaluate("document.querySelector('article.bd-article')?.innerText || ''")
     captions = page.evaluate("[...document.querySelectorAll('figcaption')].map(c => c.innerText).join(' | ')")
     param_cells = page.locator(".cell.tag_parameters, .cell.tag_injected-parameters").count()
@@ -207,13 +184,13 @@ def test_no_machinery_on_the_page(page_path, server, browser):
 
 
 @pytest.mark.parametrize("page_path", site_pages())
-def test_compressed_page_weight(page_path, server, browser):
+def test_compressed_page_weight(page_path, site_url, browser):
     """What a reader downloads, compressed as any static host serves it, stays within budget."""
     context = browser.new_context()
     page = context.new_page()
     finished = []
     page.on("requestfinished", lambda r: finished.append(r))
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     settle(page)
     sizes = [
         (r.url, r.sizes()["responseBodySize"], r.response().header_value("content-encoding"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import in_thread
 
 from helpers.build import pdf
 
@@ -154,27 +155,23 @@ def test_charts_are_vector_drawings_not_pictures():
 
 
 @built
-def test_every_table_is_printed_whole(text):
+def test_every_table_is_printed_whole(text, browser):
     """No table is wider than the text column, and every table's last column header is printed."""
-    from playwright.sync_api import sync_playwright
-
     document = ROOT / "_build" / "pdf" / "book.html"
     assert document.exists()
     root = ROOT / "_build"
     server = pdf._serve(root)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=pdf.CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
-            page.emulate_media(media="print")
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/pdf/book.html", wait_until="load")
-            page.wait_for_function(pdf.CHARTS_DRAWN, timeout=120_000)
-            wide = page.evaluate(pdf.TABLES_TOO_WIDE)
-            last_headers = page.evaluate(
-                """() => [...document.querySelectorAll('main.book-pdf table thead tr:last-child')]
-                   .map(r => r.lastElementChild ? r.lastElementChild.textContent.trim() : '')"""
-            )
-            browser.close()
+        page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/pdf/book.html", wait_until="load")
+        page.wait_for_function(pdf.CHARTS_DRAWN, timeout=120_000)
+        wide = page.evaluate(pdf.TABLES_TOO_WIDE)
+        last_headers = page.evaluate(
+            """() => [...document.querySelectorAll('main.book-pdf table thead tr:last-child')]
+               .map(r => r.lastElementChild ? r.lastElementChild.textContent.trim() : '')"""
+        )
+        page.close()
     finally:
         server.shutdown()
     assert not wide, f"tables wider than the page: {wide}"
@@ -285,7 +282,8 @@ def test_a_table_wider_than_the_page_stops_the_print(tmp_path):
     server = pdf._serve(tmp_path)
     try:
         with pytest.raises(pdf.PdfError, match="chapters-overview: table starting 'col0_"):
-            pdf.print_pdf(
+            in_thread(  # print_pdf starts its own Playwright: not in the session's thread
+                pdf.print_pdf,
                 f"http://127.0.0.1:{server.server_address[1]}/pdf/book.html",
                 tmp_path / "out.pdf",
                 pdf.TEXT_WIDTH_PX,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from _papermill import executed, glued_text, run_scenarios
 
 from helpers.build import scaffold
-from helpers.build.pipeline import BuildError, execute_page
+from helpers.build.pipeline import BuildError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,35 +64,22 @@ def test_new_chapter_rejects_bad_names_and_titles(project, name, title, message)
     assert (project / "_toc.yml").read_text() == toc, "nothing is written on error"
 
 
-def _glued(notebook: Path) -> dict[str, str]:
-    nb = json.loads(notebook.read_text())
-    out = {}
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                plain = next(v for k, v in o["data"].items() if k.endswith("text/plain"))
-                out[name] = "".join(plain)
-    return out
-
-
 @pytest.mark.notebook
 def test_the_template_executes_with_and_without_parameters(tmp_path):
     template = ROOT / "templates" / "chapter.md"
-    default = tmp_path / "default.ipynb"
-    execute_page(template, default, cwd=ROOT / "chapters")
-    glued = _glued(default)
-    assert float(glued["ratio"]) == pytest.approx(1.52)
-    assert float(glued["loan_book_trn"]) == pytest.approx(3.5 / 0.0152, rel=1e-3)
-
-    scenario = tmp_path / "scenario.ipynb"
-    execute_page(template, scenario, {"npl_ratio_pct": 7.8}, cwd=ROOT / "chapters")
-    assert float(_glued(scenario)["loan_book_trn"]) == pytest.approx(3.5 / 0.078, rel=1e-3)
-
+    scenarios = {"default": {}, "scenario": {"npl_ratio_pct": 7.8}, "bad": {"npl_ratio_pct": 150}}
     real_failed = ROOT / "_build" / "failed" / "bad.ipynb"
     existed = real_failed.exists()
-    with pytest.raises(BuildError, match="npl_ratio_pct"):
-        execute_page(template, tmp_path / "bad.ipynb", {"npl_ratio_pct": 150}, cwd=ROOT / "chapters")
+    outcomes = run_scenarios(template, scenarios, tmp_path, cwd=ROOT / "chapters")
+
+    glued = glued_text(executed(outcomes["default"]))
+    assert float(glued["ratio"]) == pytest.approx(1.52)
+    assert float(glued["loan_book_trn"]) == pytest.approx(3.5 / 0.0152, rel=1e-3)
+    scenario = glued_text(executed(outcomes["scenario"]))
+    assert float(scenario["loan_book_trn"]) == pytest.approx(3.5 / 0.078, rel=1e-3)
+
+    assert isinstance(outcomes["bad"], BuildError), "the template accepted an NPL ratio of 150 %"
+    assert "npl_ratio_pct" in str(outcomes["bad"])
     # the partial notebook stays in the test's own folder, not in the project's build folder
     assert (tmp_path / "failed" / "bad.ipynb").exists()
     assert real_failed.exists() == existed

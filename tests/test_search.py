@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.build import fonts, preview
+from helpers.build import fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
 FONT = SITE / "_static" / "fonts" / fonts.FONT_FILE
 FONT_BUDGET = 250_000  # bytes
 
@@ -95,23 +94,7 @@ def test_search_index_holds_chinese_words_and_english_stems():
     assert "mortgag" in terms  # English words are still stemmed
 
 
-@pytest.fixture(scope="module")
-def server():
-    httpd = preview.serve(0)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
+# `server` and `browser`: the session's shared fixtures (tests/conftest.py)
 
 
 @built

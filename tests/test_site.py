@@ -18,21 +18,8 @@ import pytest
 from conftest import settle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from helpers.build import preview
-
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 PAGE_BUDGET = 1_500_000  # bytes a page may transfer, the site-wide vega bundle not counted
 BUNDLE = "_static/vega-bundle.js"
 
@@ -47,32 +34,12 @@ def site_pages() -> list[str]:
     return sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html") if "_static" not in p.parts)
 
 
-@pytest.fixture(scope="module")
-def server():
-    """The site on a free loopback port, served as `make preview` serves it."""
-    httpd = preview.serve(0)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _is_local(url: str, base: str) -> bool:
     return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
 
 
 @pytest.mark.parametrize("page_path", site_pages())
-def test_page_in_browser(page_path, server, browser):
+def test_page_in_browser(page_path, site_url, browser):
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
@@ -82,21 +49,21 @@ def test_page_in_browser(page_path, server, browser):
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
 
     def route(r):
-        if _is_local(r.request.url, server):
+        if _is_local(r.request.url, site_url):
             r.continue_()
         else:
             outside.append(r.request.url)
             r.abort()
 
     context.route("**/*", route)
-    page.on("requestfailed", lambda r: failed.append(r.url) if _is_local(r.url, server) else None)
+    page.on("requestfailed", lambda r: failed.append(r.url) if _is_local(r.url, site_url) else None)
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     finished = []
     pending: set[str] = set()
     page.on("request", lambda r: pending.add(r.url))
     page.on("requestfinished", lambda r: (finished.append(r), pending.discard(r.url)))
     page.on("requestfailed", lambda r: pending.discard(r.url))
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     charts = page.locator(".vega-chart")
     n = charts.count()
     for i in range(n):
@@ -116,9 +83,9 @@ def test_page_in_browser(page_path, server, browser):
     assert not errors, f"{page_path}: {errors}"
 
 
-def test_landing_page_has_a_drawn_chart(server, browser):
+def test_landing_page_has_a_drawn_chart(site_url, browser):
     page = browser.new_page()
-    page.goto(server + "index.html")
+    page.goto(site_url + "index.html")
     settle(page)
     assert page.locator(".vega-chart").count() >= 1
     page.locator(".vega-chart svg").first.wait_for(timeout=15_000)
@@ -128,12 +95,12 @@ def test_landing_page_has_a_drawn_chart(server, browser):
     assert "bad-loan cycle" in title.lower()
 
 
-def test_theme_icons_draw_from_the_web_font(server, browser):
+def test_theme_icons_draw_from_the_web_font(site_url, browser):
     """The theme's icons come from Font Awesome's web font, not its 1.5 MB script (replaced)."""
     page = browser.new_page()
     fonts = []
     page.on("requestfinished", lambda r: fonts.append(r.url) if r.url.endswith(".woff2") else None)
-    page.goto(server + "chapters/overview.html")
+    page.goto(site_url + "chapters/overview.html")
     settle(page)
     icon = page.locator("button.search-button__button i.fa-magnifying-glass").first
     family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
@@ -148,12 +115,12 @@ def test_theme_icons_draw_from_the_web_font(server, browser):
     assert (SITE / "_static" / "scripts" / "fontawesome.js").stat().st_size < 2_000
 
 
-def test_reader_can_save_a_chart_as_svg_offline(server, browser):
+def test_reader_can_save_a_chart_as_svg_offline(site_url, browser):
     """The vega-embed actions menu works without a network: "Save as SVG" downloads an SVG."""
     context = browser.new_context(accept_downloads=True)
-    context.route("**/*", lambda r: r.continue_() if _is_local(r.request.url, server) else r.abort())
+    context.route("**/*", lambda r: r.continue_() if _is_local(r.request.url, site_url) else r.abort())
     page = context.new_page()
-    page.goto(server + "chapters/housing_market.html")
+    page.goto(site_url + "chapters/housing_market.html")
     # The chart is drawn at build time; pointing at it loads the runtime and its actions menu.
     page.locator(".vega-chart").first.hover()
     chart = page.locator(".vega-chart .vega-embed").first
@@ -166,9 +133,9 @@ def test_reader_can_save_a_chart_as_svg_offline(server, browser):
     assert saved.lstrip().startswith("<svg") and "</svg>" in saved
 
 
-def test_reader_can_filter_the_ledger_by_chapter_and_status(server, browser):
+def test_reader_can_filter_the_ledger_by_chapter_and_status(site_url, browser):
     page = browser.new_page()
-    page.goto(server + "back/ledger.html")
+    page.goto(site_url + "back/ledger.html")
     table = page.locator("table.filterable").first
     total = table.locator("tbody tr").count()
     chapter = page.locator("select[data-filter-column='0']")
@@ -249,12 +216,12 @@ def test_vega_bundle_shipped_once_not_inlined():
 
 
 @pytest.mark.parametrize("page_path", [p for p in site_pages() if p != "index.html"])
-def test_accessibility_no_serious_violations(page_path, server, browser):
+def test_accessibility_no_serious_violations(page_path, site_url, browser):
     """axe-core (shipped inside axe-playwright-python) finds no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
 
     page = browser.new_page()
-    page.goto(server + page_path, wait_until="load")
+    page.goto(site_url + page_path, wait_until="load")
     settle(page)
     for i in range(page.locator(".vega-chart").count()):
         page.locator(".vega-chart").nth(i).locator("svg, canvas").first.wait_for(timeout=15_000)

@@ -42,8 +42,15 @@ PYTEST_ARGS = [
     "tests/nbval_sanitize.cfg",
     "-p",
     "no:cacheprovider",
+    "-n",
+    "2",
+    "--dist",
+    "loadfile",
 ]
-"""Exactly what ``make test`` runs after ``make book``."""
+"""Exactly what ``make test`` runs after ``make book``: two pytest-xdist workers, one per core of
+the build machine, each taking whole test files (a module's scratch build or served site is made
+once, in one worker; browser tests serve on port 0 and build tests work in their own temporary
+folders, so the two workers share no port and no folder)."""
 
 REQUIRED = {
     "nbval (executed notebooks re-run and compared)": lambda case: case["classname"].startswith(
