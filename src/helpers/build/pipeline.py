@@ -31,6 +31,7 @@ page, with parameters, for authors and scenario tests), ``validate`` (step 1 onl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import functools
 import hashlib
@@ -1048,16 +1049,40 @@ def validate(force: bool = False) -> None:
     stamp.write_text(digest)
 
 
+class StageTimes:
+    """Wall time of each step of a build, printed on its last line (``validate 0.1s, …``)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        start = time.time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.time() - start
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.seconds.items())
+
+
 def book(jobs: int = 2, force: bool = False) -> Path:
     """Validate, execute changed pages, stage and build: the whole of ``make book``."""
     t0 = time.time()
+    times = StageTimes()
     with build_lock(BUILD / ".build.lock", "book"):
-        validate()
-        execute(jobs=jobs, force=force)
-        stage()
-        html = build_site()
-        pdf_edition(html)
-    print(f"built in {time.time() - t0:.1f}s; open {html / 'index.html'}", flush=True)
+        with times("validate"):
+            validate()
+        with times("execute"):
+            execute(jobs=jobs, force=force)
+        with times("stage"):
+            stage()
+        with times("site"):
+            html = build_site()
+        with times("pdf"):
+            pdf_edition(html)
+    print(f"built in {time.time() - t0:.1f}s ({times}); open {html / 'index.html'}", flush=True)
     return html
 
 
