@@ -309,7 +309,13 @@ def cell_warnings(notebook) -> list[tuple[int, str, bool]]:
     return found
 
 
-def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd: Path | None = None) -> dict:
+def execute_page(
+    source: Path,
+    output: Path,
+    parameters: dict | None = None,
+    cwd: Path | None = None,
+    before: dict | None = None,
+) -> dict:
     """Execute one MyST notebook with papermill into ``output``; return its execution record.
 
     The notebook is written beside ``output`` under a temporary name and renamed into place
@@ -317,6 +323,8 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     error, a cell over the page's time limit, a warning in a cell not tagged ``allow-warning``,
     an unknown parameter) raises :class:`BuildError` naming the page, the code cell (1-based
     among the page's code cells) and the cause; the partial notebook is kept in ``_build/failed/``.
+    ``before`` is :func:`helpers.build.inputs.snapshot` taken by the build before it started
+    its workers (one snapshot for all pages); without it the page takes its own.
     """
     import jupytext
     import nbformat
@@ -333,7 +341,8 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     output.parent.mkdir(parents=True, exist_ok=True)
     text = Path(source).read_text(encoding="utf-8")
     # fingerprints of what the page may use, taken before it runs (an edit during the run counts)
-    before = inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
+    if before is None:
+        before = take_snapshot()
     notebook = jupytext.reads(text, fmt="md:myst")
     check_parameter_names(source, notebook, parameters)
     timeout = page_timeout(source, notebook)
@@ -498,6 +507,7 @@ def run_worker(task_file: Path) -> int:
             Path(task["output"]),
             task.get("parameters") or {},
             Path(task["cwd"]) if task.get("cwd") else None,
+            task.get("snapshot"),
         )
         result = {"ok": True, "record": record}
     except BuildError as exc:
@@ -568,11 +578,24 @@ def executed_is_current(page: Page) -> bool:
     return True
 
 
-def _page_task(page: Page) -> workers.Task:
+def take_snapshot() -> dict:
+    """Fingerprints of every module a page may import and of the data package
+    (:func:`helpers.build.inputs.snapshot`), taken before pages run."""
+    from . import inputs
+
+    return inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
+
+
+def _page_task(page: Page, snapshot: dict | None = None) -> workers.Task:
     output = page.executed.with_name(f".{page.executed.stem}.worker.ipynb")
     return workers.Task(
         key=page.docname,
-        spec={"source": str(page.path), "output": str(output), "parameters": page.parameters},
+        spec={
+            "source": str(page.path),
+            "output": str(output),
+            "parameters": page.parameters,
+            "snapshot": snapshot,
+        },
         extra={"page": page, "output": output},
     )
 
@@ -654,7 +677,10 @@ def _execute(jobs, force, only) -> dict:
         for page, reason in todo:
             print(f"  {page.docname}: {reason}", flush=True)
             page.stamp.unlink(missing_ok=True)
-        tasks = [_page_task(page) for page, _ in todo]
+        # one snapshot, before any page starts, for every page of this build: each worker
+        # would otherwise fingerprint every module and table again
+        snapshot = take_snapshot()
+        tasks = [_page_task(page, snapshot) for page, _ in todo]
         try:
             for task, result in workers.run(tasks, jobs, _environment()):
                 page, produced = task.extra["page"], task.extra["output"]
@@ -835,12 +861,16 @@ def _ledger_csv() -> bytes:
 
 
 def vega_bundle() -> bytes:
-    """The vega JavaScript bundle (:func:`helpers.charts.write_bundle`), checked against its record."""
-    import vl_convert
+    """The vega JavaScript bundle (:func:`helpers.charts.write_bundle`), checked against its record.
 
-    from helpers.book import charts
+    Keyed by the installed versions of Altair (which fixes the Vega-Lite version) and vl-convert
+    (which carries the JavaScript), read from the package metadata: a build that finds the
+    bundle made does not import either."""
+    from importlib import metadata
 
     def make() -> bytes:
+        from helpers.book import charts
+
         scratch = BUILD / "cache" / f".vega-bundle-{os.getpid()}.js"
         scratch.unlink(missing_ok=True)
         try:
@@ -848,19 +878,25 @@ def vega_bundle() -> bytes:
         finally:
             scratch.unlink(missing_ok=True)
 
-    return cached_bytes("vega-bundle.js", f"{charts.vega_lite_version()} {vl_convert.__version__}", make)
+    key = f"altair {metadata.version('altair')} vl-convert-python {metadata.version('vl-convert-python')}"
+    return cached_bytes("vega-bundle.js", key, make)
 
 
 def _errata_csv() -> bytes:
-    """The ledger's findings, one row per source problem (``appendices.errata_csv``)."""
-    import pandas as pd
+    """The ledger's findings, one row per source problem (``appendices.errata_csv``); cached
+    under the same key as the ledger CSV it is made from (the book's modules, data and lock)."""
 
-    from helpers.chapters import appendices
+    def make() -> bytes:
+        import pandas as pd
 
-    table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
-    table["finding"] = table["finding"].fillna("")
-    table["note"] = table["note"].fillna("")
-    return appendices.errata_csv(table)
+        from helpers.chapters import appendices
+
+        table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
+        table["finding"] = table["finding"].fillna("")
+        table["note"] = table["note"].fillna("")
+        return appendices.errata_csv(table)
+
+    return cached_bytes("errata.csv", source_digest(shared_inputs()), make)
 
 
 REPORTED_PACKAGES = [
@@ -1034,19 +1070,44 @@ def validate(force: bool = False) -> None:
     Validation is a pure function of ``data/``, the helpers, the lock and the names of the seed
     files, so it is skipped when their digest equals the one recorded at the last pass.
     """
-    from helpers.book import data
-
     digest = source_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
     stamp = BUILD / "validated.sha256"
     if not force and _stamp_matches(stamp, digest):
         print("data package unchanged since it last passed validation", flush=True)
         return
+    from helpers.book import data  # pandas and frictionless: imported only when validating
     stamp.unlink(missing_ok=True)
     problems = data.validate_package()
     if problems:
         raise BuildError("\n".join(problems))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest)
+
+
+def prepare_generated() -> None:
+    """Make the staged files that depend on no page's run (the vega bundle, the ledger CSV) into
+    their caches, so that :func:`stage` finds them made. Run alongside execution: the build
+    process only waits for its workers then, and the last page often leaves a core idle. A
+    failure here is left for :func:`stage`, which makes the same file again and reports it."""
+    for make in (vega_bundle, _ledger_csv, _errata_csv):
+        try:
+            make()
+        except Exception:  # noqa: BLE001 - stage() makes it again and names the error
+            pass
+
+
+@contextlib.contextmanager
+def alongside(work):
+    """Run ``work()`` in a thread while the block runs; wait for it before leaving the block
+    (also when the block fails or is interrupted), so nothing is written after the build ends."""
+    import threading
+
+    thread = threading.Thread(target=work, name=getattr(work, "__name__", "alongside"), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 class StageTimes:
@@ -1074,7 +1135,7 @@ def book(jobs: int = 2, force: bool = False) -> Path:
     with build_lock(BUILD / ".build.lock", "book"):
         with times("validate"):
             validate()
-        with times("execute"):
+        with times("execute"), alongside(prepare_generated):
             execute(jobs=jobs, force=force)
         with times("stage"):
             stage()
