@@ -52,15 +52,28 @@ PROSE = "\nA paragraph added for the benchmark: prose only, no code.\n"
 # --------------------------------------------------------------------------- ours
 
 
+STEPS: dict[str, float] = {}
+"""Seconds of each step of our last build, as its last line reports them (``pdf 12.3s`` …)."""
+
+
 def ours() -> tuple[float, list[str]]:
-    """Time ``make book``; return seconds and the pages it executed."""
+    """Time ``make book``; return seconds and the pages it executed (its steps' times in STEPS)."""
     start = time.perf_counter()
     result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"make book failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    STEPS.clear()
+    last = re.search(r"built in [\d.]+s \((.*?)\);", result.stdout)
+    for step, seconds in re.findall(r"(\w+) ([\d.]+)s", last.group(1) if last else ""):
+        STEPS[step] = float(seconds)
     match = re.search(r"executing \d+ page\(s\): (.*)", result.stdout)
     return elapsed, [p.strip() for p in match.group(1).split(",")] if match else []
+
+
+def load() -> float:
+    """The one-minute load average (the machine is shared: say it beside every time)."""
+    return os.getloadavg()[0]
 
 
 # --------------------------------------------------------------------------- the peer
@@ -206,8 +219,10 @@ def main() -> None:
     rows = []
 
     def case(name: str, edit: Edit | None = None, rebuild_after: bool = True) -> None:
+        load_before = load()
         try:
             our_s, our_pages = ours()
+            steps = dict(STEPS)
             peer_s, peer_pages = peer()
         finally:
             if edit is not None:
@@ -216,13 +231,16 @@ def main() -> None:
             {
                 "case": name,
                 "ours": our_s,
+                "ours_steps": steps,
                 "ours_executed": our_pages,
                 "peer": peer_s,
                 "peer_executed": peer_pages,
+                "load": [load_before, load()],
             }
         )
         print(
-            f"{name}: ours {our_s:.1f} s ({_pages(our_pages)}); peer {peer_s:.1f} s ({_pages(peer_pages)})",
+            f"{name}: ours {our_s:.1f} s ({_pages(our_pages)}; {steps}); peer {peer_s:.1f} s "
+            f"({_pages(peer_pages)}); load average {rows[-1]['load'][0]:.1f} · {rows[-1]['load'][1]:.1f}",
             flush=True,
         )
         if edit is not None and rebuild_after:  # back to the committed state, untimed
@@ -230,16 +248,20 @@ def main() -> None:
             peer()
 
     shutil.rmtree(BUILD, ignore_errors=True)
+    load_before = load()
     our_s, our_pages = ours()
+    steps = dict(STEPS)
     peer_tree()
     peer_s, peer_pages = peer()
     rows.append(
         {
             "case": "cold",
             "ours": our_s,
+            "ours_steps": steps,
             "ours_executed": our_pages,
             "peer": peer_s,
             "peer_executed": peer_pages,
+            "load": [load_before, load()],
         }
     )
     print(
@@ -274,16 +296,23 @@ def main() -> None:
     }
     print()
     print(
-        "| case | ours | peer (`execute_notebooks: cache`) | ours / peer | ours / our cold | pages executed: ours · peer |"
+        "| case | ours | of which the PDF edition | peer (`execute_notebooks: cache`) | ours / peer "
+        "| ours / our cold | load average (before · after) | pages executed: ours · peer |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         extra = f" (importers: {_pages(row['importers'])})" if "importers" in row else ""
+        pdf = row["ours_steps"].get("pdf")
         print(
-            f"| {row['case']} | {row['ours']:.1f} s | {row['peer']:.1f} s | {row['ours'] / row['peer']:.2f} "
-            f"| {row['ours'] / cold['ours']:.2f} | {len(row['ours_executed'])}: {_pages(row['ours_executed'])}{extra}"
+            f"| {row['case']} | {row['ours']:.1f} s | {f'{pdf:.1f} s' if pdf is not None else '?'} "
+            f"| {row['peer']:.1f} s | {row['ours'] / row['peer']:.2f} "
+            f"| {row['ours'] / cold['ours']:.2f} | {row['load'][0]:.1f} · {row['load'][1]:.1f} "
+            f"| {len(row['ours_executed'])}: {_pages(row['ours_executed'])}{extra}"
             f" · {len(row['peer_executed'])}: {_pages(row['peer_executed'])} |"
         )
+    print("\nOur build's steps (seconds, from its last line):")
+    for row in rows:
+        print(f"  {row['case']}: " + ", ".join(f"{k} {v:.1f}" for k, v in row["ours_steps"].items()))
 
     if not args.no_pages:
         sizes = page_sizes()

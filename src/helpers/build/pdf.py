@@ -275,7 +275,9 @@ def _articles(site: Path, pages: list[BookPage], slugs: dict[str, str], site_pre
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp = store.with_name(f".articles.{os.getpid()}.tmp")
         tmp.write_text(
-            json.dumps({page.slug: {"key": key, "part": part} for page, key, part in zip(pages, keys, parts)}),
+            json.dumps(
+                {page.slug: {"key": key, "part": part} for page, key, part in zip(pages, keys, parts)}
+            ),
             encoding="utf-8",
         )
         os.replace(tmp, store)
@@ -307,7 +309,10 @@ def combined_html(
     parts = _articles(site, pages, slugs, site_prefix, cache)
     styles, scripts = parts[0]["styles"], parts[0]["scripts"]
     headings = [(page, part["heading"]) for page, part in zip(pages, parts)]
-    bodies = [f'<section class="pdf-page" id="{page.slug}">{part["body"]}</section>' for page, part in zip(pages, parts)]
+    bodies = [
+        f'<section class="pdf-page" id="{page.slug}">{part["body"]}</section>'
+        for page, part in zip(pages, parts)
+    ]
     numbers = page_numbers or {}
     items, part = [], None
     for page, heading in headings:
@@ -481,6 +486,10 @@ def print_book(
                 page.pdf(path=str(output), **PDF_OPTIONS)
                 numbers = contents_page_numbers(output, headings)
                 if numbers == guess:
+                    print(
+                        "PDF edition: printed once (the contents' page numbers hold as last printed)",
+                        flush=True,
+                    )
                     return numbers, page.evaluate(HEADINGS)
                 draft.write_bytes(output.read_bytes())
             else:
@@ -489,6 +498,7 @@ def print_book(
             page.evaluate(FILL_CONTENTS, numbers)
             page.pdf(path=str(output), **PDF_OPTIONS)
             texts = page.evaluate(HEADINGS)
+            print("PDF edition: printed twice (a draft for the contents' page numbers)", flush=True)
         finally:
             browser.close()
     if contents_page_numbers(output, headings) != numbers:

@@ -1039,7 +1039,7 @@ def _build_site(strict: bool) -> Path:
         raise BuildError("site build left static files out of date: " + ", ".join(stale[:10]))
     new = BUILD / f"html.new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
-    shutil.copytree(work_html, new)
+    atomic.copy_tree_reusing(work_html, new, HTML)  # pages Sphinx did not rewrite: linked, not copied
     atomic.swap_folder(new, HTML)
     atomic.write_text(record, json.dumps({"pages": docs, "assets": assets}))
     atomic.write_text(stamp, digest)
@@ -1076,6 +1076,7 @@ def validate(force: bool = False) -> None:
         print("data package unchanged since it last passed validation", flush=True)
         return
     from helpers.book import data  # pandas and frictionless: imported only when validating
+
     stamp.unlink(missing_ok=True)
     problems = data.validate_package()
     if problems:
