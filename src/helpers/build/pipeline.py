@@ -14,12 +14,15 @@
    reported with its file, cell number, first line of code and the error; its partial notebook
    is kept in ``_build/failed/`` and nothing is published.
 3. **Stage** the site source in ``_build/source/`` (configuration, executed notebooks, plain
-   pages, data for download, the vega bundle, the ledger CSV, the data-package zip, the
-   Chinese web font cut to the staged text), copying only files whose bytes changed so Sphinx
-   rebuilds only changed pages.
+   pages, data for download, the vega bundle, the ledger CSV, the data-package zip),
+   copying only files whose bytes changed so Sphinx rebuilds only changed pages. The vega
+   bundle, the ledger and errata CSVs depend on no page's run: they are made while pages
+   execute.
 4. **Build** with Jupyter Book (``execute_notebooks: off``; warnings are errors) into
-   ``_build/html``. Skipped when the staged source and the lock hash as they did at the last
-   successful build, so a no-change ``make book`` takes about two seconds.
+   ``_build/html``; meanwhile the Chinese web font is cut to the staged text and put into the
+   site after Sphinx (it is no Sphinx input, so a new character rewrites no page). Pages
+   Sphinx did not rewrite are hard-linked from the published site, not copied. Skipped when
+   the staged source and the lock hash as they did at the last successful build.
 5. **Print** the PDF edition, ``_build/html/book.pdf`` (:mod:`helpers.build.pdf`, headless
    Chromium). Skipped while the site's HTML is unchanged.
 
@@ -775,7 +778,7 @@ def stage() -> Path:
     Only notebooks whose stamp vouches for them are taken: a page whose last run failed or was
     interrupted (its stamp was removed before it ran) or whose notebook is damaged stops the build.
     """
-    from . import downloads, fonts
+    from . import downloads
 
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
@@ -805,14 +808,8 @@ def stage() -> Path:
     wanted[SOURCE / "generated" / downloads.ZIP_NAME] = downloads.data_package_zip(
         ROOT / "data", ROOT / "seeds"
     )
-    # The Chinese web font, cut to the characters of the staged pages.
-    texts = [src for dst, src in wanted.items() if dst.suffix in fonts.TEXT_SUFFIXES]
-    try:
-        wanted[SOURCE / "_static" / "fonts" / fonts.FONT_FILE] = fonts.web_font(
-            texts, BUILD / "cache" / "fonts"
-        )
-    except fonts.FontError as exc:
-        raise BuildError(str(exc)) from None
+    # The Chinese web font is cut from the staged pages' characters while Sphinx runs and put
+    # into the built site (build_site): it is no Sphinx input, so a new character rewrites no page.
     for dst, src in wanted.items():
         if isinstance(src, bytes):
             _sync_file(None, dst, src)
@@ -984,6 +981,8 @@ def build_site(strict: bool = True) -> Path:
 
 
 def _build_site(strict: bool) -> Path:
+    from . import fonts
+
     exe = Path(sys.executable).parent / "jupyter-book"
     work_html = SPHINX_WORK / "_build" / "html"
     cmd = [
@@ -998,11 +997,18 @@ def _build_site(strict: bool) -> Path:
     ]
     if strict:
         cmd += ["-W", "-n"]
-    # The site is a function of the staged source, the installed packages and the command.
+    # The site is a function of the staged source, the installed packages and the command; and
+    # its Chinese web font of the characters of the staged pages.
     staged = sorted(p for p in SOURCE.rglob("*") if p.is_file())
-    digest = files_digest([*staged, ROOT / "requirements.lock"]) + " ".join(cmd[3:]).replace(str(ROOT), "")
+    characters = fonts.cjk_characters(p for p in staged if p.suffix in fonts.TEXT_SUFFIXES)
+    digest = (
+        files_digest([*staged, ROOT / "requirements.lock"])
+        + " ".join(cmd[3:]).replace(str(ROOT), "")
+        + f" font {fonts.font_key(characters)}"
+    )
     stamp = BUILD / "site.sha256"
-    if _stamp_matches(stamp, digest) and (HTML / "index.html").exists():
+    font_path = Path("_static") / "fonts" / fonts.FONT_FILE
+    if _stamp_matches(stamp, digest) and (HTML / "index.html").exists() and (HTML / font_path).exists():
         print("site source unchanged since the last build; Sphinx not run", flush=True)
         return HTML
     stamp.unlink(missing_ok=True)
@@ -1020,7 +1026,16 @@ def _build_site(strict: bool) -> Path:
     if previous.get("assets") != assets and work_html.exists():
         print("static files, downloads or configuration changed: Sphinx writes every page", flush=True)
         cmd.append("--all")
-    result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+    font: dict = {}
+
+    def cut_font() -> None:  # in a thread while Sphinx runs (fontTools; the build only waits)
+        try:
+            font["bytes"] = fonts.font_for(characters, BUILD / "cache" / "fonts")
+        except Exception as exc:  # noqa: BLE001 - reported after Sphinx, naming the cause
+            font["error"] = exc
+
+    with alongside(cut_font):
+        result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
     atomic.write_text(BUILD / "sphinx.log", result.stdout + "\n" + result.stderr)
     if result.returncode != 0:
         shutil.rmtree(SPHINX_WORK, ignore_errors=True)
@@ -1033,6 +1048,11 @@ def _build_site(strict: bool) -> Path:
             "site build failed; the published site (_build/html) is unchanged (full log: _build/sphinx.log):\n  "
             + "\n  ".join(warnings[-30:])
         )
+    if "error" in font:
+        shutil.rmtree(SPHINX_WORK, ignore_errors=True)
+        error = font["error"]
+        raise BuildError(str(error) if isinstance(error, fonts.FontError) else f"web font: {error!r}")
+    atomic.write_bytes(work_html / font_path, font["bytes"])
     stale = check_static_published(work_html)
     if stale:
         shutil.rmtree(SPHINX_WORK, ignore_errors=True)
