@@ -202,6 +202,36 @@ def page_sizes() -> list[dict]:
 # --------------------------------------------------------------------------- main
 
 
+def cold_pairs(count: int) -> None:
+    """Time ``count`` pairs of cold builds (ours with ``_build`` deleted; the peer with its cache and
+    output deleted), alternating which goes first; print each pair's ratio and load average."""
+    ratios = []
+    for index in range(count):
+        times = {}
+        for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
+            before = load()
+            if who == "ours":
+                for path in BUILD.iterdir() if BUILD.is_dir() else []:  # all but the peer's folder
+                    if path != PEER:
+                        shutil.rmtree(path) if path.is_dir() else path.unlink()
+                times[who] = (ours()[0], dict(STEPS), before, load())
+            else:
+                if not (BUILD / "source").is_dir():
+                    ours()  # the peer's tree is made from our staged source
+                peer_tree()
+                shutil.rmtree(PEER / "out", ignore_errors=True)
+                times[who] = (peer()[0], {}, before, load())
+        ratio = times["ours"][0] / times["peer"][0]
+        ratios.append(ratio)
+        print(
+            f"pair {index + 1}: ours {times['ours'][0]:.1f} s ({times['ours'][1]}; load {times['ours'][2]:.1f} · "
+            f"{times['ours'][3]:.1f}); peer {times['peer'][0]:.1f} s (load {times['peer'][2]:.1f} · "
+            f"{times['peer'][3]:.1f}); ours / peer {ratio:.2f}",
+            flush=True,
+        )
+    print(f"ours / peer, cold: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
 def _pages(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
@@ -210,7 +240,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chapter", default="housing_market", help="chapter to edit (name under chapters/)")
     parser.add_argument("--no-pages", action="store_true", help="skip the page transfer sizes")
+    parser.add_argument(
+        "--cold-pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time cold builds: N pairs, ours and the peer's alternately (first ours, then the "
+        "peer first), to see the ratio on a machine whose load moves",
+    )
     args = parser.parse_args()
+    if args.cold_pairs:
+        cold_pairs(args.cold_pairs)
+        return
     chapter = ROOT / "chapters" / f"{args.chapter}.md"
     module = ROOT / "src" / "helpers" / "chapters" / args.chapter / "__init__.py"
     if not module.exists():
