@@ -52,15 +52,28 @@ PROSE = "\nA paragraph added for the benchmark: prose only, no code.\n"
 # --------------------------------------------------------------------------- ours
 
 
+STEPS: dict[str, float] = {}
+"""Seconds of each step of our last build, as its last line reports them (``pdf 12.3s`` …)."""
+
+
 def ours() -> tuple[float, list[str]]:
-    """Time ``make book``; return seconds and the pages it executed."""
+    """Time ``make book``; return seconds and the pages it executed (its steps' times in STEPS)."""
     start = time.perf_counter()
     result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"make book failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    STEPS.clear()
+    last = re.search(r"built in [\d.]+s \((.*?)\);", result.stdout)
+    for step, seconds in re.findall(r"(\w+) ([\d.]+)s", last.group(1) if last else ""):
+        STEPS[step] = float(seconds)
     match = re.search(r"executing \d+ page\(s\): (.*)", result.stdout)
     return elapsed, [p.strip() for p in match.group(1).split(",")] if match else []
+
+
+def load() -> float:
+    """The one-minute load average (the machine is shared: say it beside every time)."""
+    return os.getloadavg()[0]
 
 
 # --------------------------------------------------------------------------- the peer
@@ -189,6 +202,36 @@ def page_sizes() -> list[dict]:
 # --------------------------------------------------------------------------- main
 
 
+def cold_pairs(count: int) -> None:
+    """Time ``count`` pairs of cold builds (ours with ``_build`` deleted; the peer with its cache and
+    output deleted), alternating which goes first; print each pair's ratio and load average."""
+    ratios = []
+    for index in range(count):
+        times = {}
+        for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
+            before = load()
+            if who == "ours":
+                for path in BUILD.iterdir() if BUILD.is_dir() else []:  # all but the peer's folder
+                    if path != PEER:
+                        shutil.rmtree(path) if path.is_dir() else path.unlink()
+                times[who] = (ours()[0], dict(STEPS), before, load())
+            else:
+                if not (BUILD / "source").is_dir():
+                    ours()  # the peer's tree is made from our staged source
+                peer_tree()
+                shutil.rmtree(PEER / "out", ignore_errors=True)
+                times[who] = (peer()[0], {}, before, load())
+        ratio = times["ours"][0] / times["peer"][0]
+        ratios.append(ratio)
+        print(
+            f"pair {index + 1}: ours {times['ours'][0]:.1f} s ({times['ours'][1]}; load {times['ours'][2]:.1f} · "
+            f"{times['ours'][3]:.1f}); peer {times['peer'][0]:.1f} s (load {times['peer'][2]:.1f} · "
+            f"{times['peer'][3]:.1f}); ours / peer {ratio:.2f}",
+            flush=True,
+        )
+    print(f"ours / peer, cold: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
 def _pages(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
@@ -197,7 +240,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chapter", default="housing_market", help="chapter to edit (name under chapters/)")
     parser.add_argument("--no-pages", action="store_true", help="skip the page transfer sizes")
+    parser.add_argument(
+        "--cold-pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time cold builds: N pairs, ours and the peer's alternately (first ours, then the "
+        "peer first), to see the ratio on a machine whose load moves",
+    )
     args = parser.parse_args()
+    if args.cold_pairs:
+        cold_pairs(args.cold_pairs)
+        return
     chapter = ROOT / "chapters" / f"{args.chapter}.md"
     module = ROOT / "src" / "helpers" / "chapters" / args.chapter / "__init__.py"
     if not module.exists():
@@ -206,8 +260,10 @@ def main() -> None:
     rows = []
 
     def case(name: str, edit: Edit | None = None, rebuild_after: bool = True) -> None:
+        load_before = load()
         try:
             our_s, our_pages = ours()
+            steps = dict(STEPS)
             peer_s, peer_pages = peer()
         finally:
             if edit is not None:
@@ -216,13 +272,16 @@ def main() -> None:
             {
                 "case": name,
                 "ours": our_s,
+                "ours_steps": steps,
                 "ours_executed": our_pages,
                 "peer": peer_s,
                 "peer_executed": peer_pages,
+                "load": [load_before, load()],
             }
         )
         print(
-            f"{name}: ours {our_s:.1f} s ({_pages(our_pages)}); peer {peer_s:.1f} s ({_pages(peer_pages)})",
+            f"{name}: ours {our_s:.1f} s ({_pages(our_pages)}; {steps}); peer {peer_s:.1f} s "
+            f"({_pages(peer_pages)}); load average {rows[-1]['load'][0]:.1f} · {rows[-1]['load'][1]:.1f}",
             flush=True,
         )
         if edit is not None and rebuild_after:  # back to the committed state, untimed
@@ -230,16 +289,20 @@ def main() -> None:
             peer()
 
     shutil.rmtree(BUILD, ignore_errors=True)
+    load_before = load()
     our_s, our_pages = ours()
+    steps = dict(STEPS)
     peer_tree()
     peer_s, peer_pages = peer()
     rows.append(
         {
             "case": "cold",
             "ours": our_s,
+            "ours_steps": steps,
             "ours_executed": our_pages,
             "peer": peer_s,
             "peer_executed": peer_pages,
+            "load": [load_before, load()],
         }
     )
     print(
@@ -274,16 +337,23 @@ def main() -> None:
     }
     print()
     print(
-        "| case | ours | peer (`execute_notebooks: cache`) | ours / peer | ours / our cold | pages executed: ours · peer |"
+        "| case | ours | of which the PDF edition | peer (`execute_notebooks: cache`) | ours / peer "
+        "| ours / our cold | load average (before · after) | pages executed: ours · peer |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         extra = f" (importers: {_pages(row['importers'])})" if "importers" in row else ""
+        pdf = row["ours_steps"].get("pdf")
         print(
-            f"| {row['case']} | {row['ours']:.1f} s | {row['peer']:.1f} s | {row['ours'] / row['peer']:.2f} "
-            f"| {row['ours'] / cold['ours']:.2f} | {len(row['ours_executed'])}: {_pages(row['ours_executed'])}{extra}"
+            f"| {row['case']} | {row['ours']:.1f} s | {f'{pdf:.1f} s' if pdf is not None else '?'} "
+            f"| {row['peer']:.1f} s | {row['ours'] / row['peer']:.2f} "
+            f"| {row['ours'] / cold['ours']:.2f} | {row['load'][0]:.1f} · {row['load'][1]:.1f} "
+            f"| {len(row['ours_executed'])}: {_pages(row['ours_executed'])}{extra}"
             f" · {len(row['peer_executed'])}: {_pages(row['peer_executed'])} |"
         )
+    print("\nOur build's steps (seconds, from its last line):")
+    for row in rows:
+        print(f"  {row['case']}: " + ", ".join(f"{k} {v:.1f}" for k, v in row["ours_steps"].items()))
 
     if not args.no_pages:
         sizes = page_sizes()

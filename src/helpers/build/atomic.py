@@ -71,6 +71,49 @@ def swap_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def copy_tree_reusing(src: Path, dst: Path, previous: Path | None) -> None:
+    """Copy the folder ``src`` to the new folder ``dst``; a file whose bytes equal those of the
+    same file in ``previous`` (the folder ``dst`` will replace) is hard-linked from there instead
+    of copied.
+
+    For a site that changed in a few pages: only those are written. Safe because the build never
+    writes into a published folder in place (files are replaced by rename, folders swapped whole),
+    so a file shared by two folders never changes under either.
+    """
+    src, dst = Path(src), Path(dst)
+    previous = Path(previous) if previous is not None and Path(previous).is_dir() else None
+    for folder, _dirnames, filenames in os.walk(src):
+        rel = Path(folder).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            source, target = Path(folder) / name, dst / rel / name
+            old = previous / rel / name if previous is not None else None
+            if (
+                old is not None
+                and not source.is_symlink()
+                and old.is_file()
+                and not old.is_symlink()
+                and old.stat().st_size == source.stat().st_size
+                and _same_bytes(old, source)
+            ):
+                try:
+                    os.link(old, target)
+                    continue
+                except OSError:
+                    pass  # another file system, or links not allowed: copy
+            shutil.copy2(source, target)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(1 << 20)
+            if block != fb.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
 def remove_leftovers(folder: Path, pattern: str) -> None:
     """Remove temporary files or folders (``pattern``) an interrupted build left in ``folder``."""
     if not folder.is_dir():

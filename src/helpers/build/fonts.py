@@ -169,10 +169,19 @@ def subset_font(characters: set[str], source: Path = NOTO_CJK) -> bytes:
 
 def web_font(texts, cache: Path) -> bytes:
     """The subset font for every CJK character in ``texts``, cached in ``cache`` by character set."""
-    characters = cjk_characters(texts)
-    key = hashlib.sha256(
+    return font_for(cjk_characters(texts), cache)
+
+
+def font_key(characters: set[str]) -> str:
+    """What the cut font is a function of: the character set, the source font and this format."""
+    return hashlib.sha256(
         json.dumps([sorted(characters), str(NOTO_CJK), FONT_FILE, 2]).encode("utf-8")
     ).hexdigest()[:16]
+
+
+def font_for(characters: set[str], cache: Path) -> bytes:
+    """The subset font for ``characters`` (:func:`subset_font`), cached in ``cache`` by :func:`font_key`."""
+    key = font_key(characters)
     cached = cache / f"book-sans-sc-{key}.woff2"
     if cached.exists():
         return cached.read_bytes()

@@ -370,8 +370,6 @@ def read_record(path: Path) -> dict | None:
 
 def decide(source: Path, parameters: dict, record_path: Path, executed: Path, root: Path) -> Decision:
     """Whether a page must be executed, only rendered with its stored outputs, or skipped."""
-    import jupytext
-
     root = root.resolve()
     remember_in(root / "_build" / "cache")
     record = read_record(record_path)
@@ -395,6 +393,8 @@ def decide(source: Path, parameters: dict, record_path: Path, executed: Path, ro
         return Decision("execute", "the data package changed")
     if sha256(text) == record["text"]:
         return Decision("skip", "unchanged")
+    import jupytext  # only for a page whose text changed
+
     if code_key(jupytext.reads(text, fmt="md:myst")) != record["code"]:
         return Decision("execute", "its code changed")
     return Decision("render", "only its text changed")

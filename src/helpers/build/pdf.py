@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import io
+import json
 import os
 import posixpath
 import re
@@ -203,6 +204,86 @@ def _heading_text(article) -> str:
     return " ".join(h1.get_text(" ", strip=True).split()) if h1 else ""
 
 
+def _article_part(path: Path, page: BookPage, slugs: dict[str, str], site_prefix: str) -> dict:
+    """One page of the print document: its article made printable (:func:`_strip_machinery`,
+    :func:`_rewrite`), its heading, and the stylesheets and vega scripts its head links."""
+    soup, article = _page_article(path)
+    styles = _stylesheets(soup, page, site_prefix)
+    base = posixpath.dirname(page.url)
+    scripts = [
+        site_prefix + posixpath.normpath(posixpath.join(base, script["src"].split("?")[0]))
+        for script in soup.find_all("script", src=True)
+        if "vega" in script["src"]
+    ]
+    _strip_machinery(article)
+    _rewrite(article, page, slugs, site_prefix)
+    return {
+        "styles": styles,
+        "scripts": scripts,
+        "heading": _heading_text(article),
+        "body": article.decode_contents(),
+    }
+
+
+def _article_job(args) -> dict:
+    return _article_part(*args)
+
+
+def _article_key(data: bytes, page: BookPage, slugs: dict[str, str], site_prefix: str) -> str:
+    """What a page's prepared article is a function of: its HTML, the book's pages (links between
+    them), the URL prefix, and this module's code."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(json.dumps([page.docname, page.part, slugs, site_prefix], sort_keys=True).encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _articles(site: Path, pages: list[BookPage], slugs: dict[str, str], site_prefix: str, cache: Path | None):
+    """Every page's :func:`_article_part`, in order.
+
+    With ``cache`` (a folder), a page whose HTML, page list and URL prefix are as at the last
+    print is taken from ``cache/articles.json`` rather than parsed again (a prose edit re-parses
+    one page, not the book). Pages to parse are shared between two processes when there are
+    several (parsing is most of the time).
+    """
+    stored = {}
+    store = cache / "articles.json" if cache is not None else None
+    if store is not None and store.exists():
+        try:
+            stored = json.loads(store.read_text(encoding="utf-8"))
+        except ValueError:
+            stored = {}
+    keys = [_article_key((site / page.url).read_bytes(), page, slugs, site_prefix) for page in pages]
+    parts: list[dict | None] = [
+        stored.get(page.slug, {}).get("part") if stored.get(page.slug, {}).get("key") == key else None
+        for page, key in zip(pages, keys)
+    ]
+    missing = [i for i, part in enumerate(parts) if part is None]
+    jobs = [(site / pages[i].url, pages[i], slugs, site_prefix) for i in missing]
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        import concurrent.futures
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            made = list(pool.map(_article_job, jobs))
+    else:
+        made = [_article_part(*job) for job in jobs]
+    for i, part in zip(missing, made):
+        parts[i] = part
+    if store is not None and missing:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".articles.{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps(
+                {page.slug: {"key": key, "part": part} for page, key, part in zip(pages, keys, parts)}
+            ),
+            encoding="utf-8",
+        )
+        os.replace(tmp, store)
+    return parts
+
+
 def combined_html(
     site: Path,
     toc: dict,
@@ -211,35 +292,27 @@ def combined_html(
     front: str = "",
     page_numbers: dict | None = None,
     site_prefix: str = "/html/",
+    cache: Path | None = None,
 ) -> tuple[str, list[tuple[BookPage, str]]]:
     """One HTML document with a title page, the contents and every page's article.
 
     ``site_prefix`` is the URL path under which the built site is served to the printer;
     ``page_numbers`` maps a page's slug to its first page (from a first print), or is None.
-    Returns the document and the (page, heading) list of the contents.
+    ``cache``, a folder, keeps each page's prepared article keyed by the page's bytes (see
+    :func:`_articles`). Returns the document and the (page, heading) list of the contents.
     """
     pages = toc_pages(toc)
     slugs = {p.docname: p.slug for p in pages}
-    bodies, headings, styles = [], [], []
-    scripts = []
     for page in pages:
-        path = site / page.url
-        if not path.is_file():
+        if not (site / page.url).is_file():
             raise PdfError(f"{page.url}: listed in _toc.yml but not in the built site {site}")
-        soup, article = _page_article(path)
-        if not styles:
-            styles = _stylesheets(soup, page, site_prefix)
-            for script in soup.find_all("script", src=True):
-                if "vega" in script["src"]:
-                    base = posixpath.dirname(page.url)
-                    scripts.append(
-                        site_prefix + posixpath.normpath(posixpath.join(base, script["src"].split("?")[0]))
-                    )
-        _strip_machinery(article)
-        _rewrite(article, page, slugs, site_prefix)
-        heading = _heading_text(article)
-        headings.append((page, heading))
-        bodies.append(f'<section class="pdf-page" id="{page.slug}">{article.decode_contents()}</section>')
+    parts = _articles(site, pages, slugs, site_prefix, cache)
+    styles, scripts = parts[0]["styles"], parts[0]["scripts"]
+    headings = [(page, part["heading"]) for page, part in zip(pages, parts)]
+    bodies = [
+        f'<section class="pdf-page" id="{page.slug}">{part["body"]}</section>'
+        for page, part in zip(pages, parts)
+    ]
     numbers = page_numbers or {}
     items, part = [], None
     for page, heading in headings:
@@ -386,12 +459,21 @@ def print_pdf(url: str, output: Path, text_width_px: int = TEXT_WIDTH_PX) -> lis
 
 
 def print_book(
-    url: str, draft: Path, output: Path, headings: list[tuple[BookPage, str]]
+    url: str,
+    draft: Path,
+    output: Path,
+    headings: list[tuple[BookPage, str]],
+    guess: dict[str, int] | None = None,
 ) -> tuple[dict[str, int], list[str]]:
-    """Print twice from one loaded document: a draft, then with the contents' page numbers.
+    """Print from one loaded document until the contents show the page numbers the PDF has.
 
-    Returns the page numbers (by page slug) the contents show, and the document's headings in
-    order (for :func:`finish_pdf`, which gives the bookmarks their exact text).
+    The contents are first filled with ``guess`` (the numbers of the last print, or none) and
+    printed; when the PDF's own page numbers are the ones shown, that print is the book (one
+    print, as after an edit that moves no chapter's first page). Otherwise it was a draft: its
+    numbers are written in and the document printed again, and the numbers must then hold (the
+    contents keep their length, so no page moves; this is checked). Returns the page numbers (by
+    page slug) the contents show, and the document's headings in order (for :func:`finish_pdf`,
+    which gives the bookmarks their exact text).
     """
     from playwright.sync_api import sync_playwright
 
@@ -399,11 +481,24 @@ def print_book(
         browser = _launch(p)
         try:
             page = open_document(browser, url)
-            page.pdf(path=str(draft), **PDF_OPTIONS)
-            numbers = contents_page_numbers(draft, headings)
+            if guess:
+                page.evaluate(FILL_CONTENTS, guess)
+                page.pdf(path=str(output), **PDF_OPTIONS)
+                numbers = contents_page_numbers(output, headings)
+                if numbers == guess:
+                    print(
+                        "PDF edition: printed once (the contents' page numbers hold as last printed)",
+                        flush=True,
+                    )
+                    return numbers, page.evaluate(HEADINGS)
+                draft.write_bytes(output.read_bytes())
+            else:
+                page.pdf(path=str(draft), **PDF_OPTIONS)
+                numbers = contents_page_numbers(draft, headings)
             page.evaluate(FILL_CONTENTS, numbers)
             page.pdf(path=str(output), **PDF_OPTIONS)
             texts = page.evaluate(HEADINGS)
+            print("PDF edition: printed twice (a draft for the contents' page numbers)", flush=True)
         finally:
             browser.close()
     if contents_page_numbers(output, headings) != numbers:
@@ -546,13 +641,16 @@ def build_pdf(html_dir: Path, toc: dict, config: dict, work: Path, force: bool =
     site_prefix = "/" + html_dir.resolve().relative_to(root).as_posix() + "/"
     document_path = work.resolve() / "book.html"
     document, headings = combined_html(
-        html_dir, toc, title, author, title_page_note(config), None, site_prefix
+        html_dir, toc, title, author, title_page_note(config), None, site_prefix, cache=work
     )
     document_path.write_text(document, encoding="utf-8")
+    numbers_path = work / "contents-numbers.json"
+    guess = _read_numbers(numbers_path, [page.slug for page, _ in headings])
+    numbers_path.unlink(missing_ok=True)
     server = _serve(root)
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/{document_path.relative_to(root).as_posix()}"
-        numbers, texts = print_book(url, work / "draft.pdf", work / PDF_NAME, headings)
+        numbers, texts = print_book(url, work / "draft.pdf", work / PDF_NAME, headings, guess)
     finally:
         server.shutdown()
         server.server_close()
@@ -571,8 +669,22 @@ def build_pdf(html_dir: Path, toc: dict, config: dict, work: Path, force: bool =
     partial = output.with_name(f".{output.name}.partial")
     shutil.copyfile(work / PDF_NAME, partial)
     os.replace(partial, output)
+    numbers_path.write_text(json.dumps(numbers, sort_keys=True))
     stamp.write_text(digest)
     return output
+
+
+def _read_numbers(path: Path, slugs: list[str]) -> dict[str, int] | None:
+    """The contents' page numbers of the last print, if they are for the same pages; else None."""
+    try:
+        numbers = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(numbers, dict) or sorted(numbers) != sorted(slugs):
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers.values()):
+        return None
+    return numbers
 
 
 BOOK_SUBJECT = "An executable research book on China's bank bad-loan cycle (PDF edition)"

@@ -14,12 +14,15 @@
    reported with its file, cell number, first line of code and the error; its partial notebook
    is kept in ``_build/failed/`` and nothing is published.
 3. **Stage** the site source in ``_build/source/`` (configuration, executed notebooks, plain
-   pages, data for download, the vega bundle, the ledger CSV, the data-package zip, the
-   Chinese web font cut to the staged text), copying only files whose bytes changed so Sphinx
-   rebuilds only changed pages.
+   pages, data for download, the vega bundle, the ledger CSV, the data-package zip),
+   copying only files whose bytes changed so Sphinx rebuilds only changed pages. The vega
+   bundle, the ledger and errata CSVs depend on no page's run: they are made while pages
+   execute.
 4. **Build** with Jupyter Book (``execute_notebooks: off``; warnings are errors) into
-   ``_build/html``. Skipped when the staged source and the lock hash as they did at the last
-   successful build, so a no-change ``make book`` takes about two seconds.
+   ``_build/html``; meanwhile the Chinese web font is cut to the staged text and put into the
+   site after Sphinx (it is no Sphinx input, so a new character rewrites no page). Pages
+   Sphinx did not rewrite are hard-linked from the published site, not copied. Skipped when
+   the staged source and the lock hash as they did at the last successful build.
 5. **Print** the PDF edition, ``_build/html/book.pdf`` (:mod:`helpers.build.pdf`, headless
    Chromium). Skipped while the site's HTML is unchanged.
 
@@ -31,6 +34,7 @@ page, with parameters, for authors and scenario tests), ``validate`` (step 1 onl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import functools
 import hashlib
@@ -308,7 +312,13 @@ def cell_warnings(notebook) -> list[tuple[int, str, bool]]:
     return found
 
 
-def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd: Path | None = None) -> dict:
+def execute_page(
+    source: Path,
+    output: Path,
+    parameters: dict | None = None,
+    cwd: Path | None = None,
+    before: dict | None = None,
+) -> dict:
     """Execute one MyST notebook with papermill into ``output``; return its execution record.
 
     The notebook is written beside ``output`` under a temporary name and renamed into place
@@ -316,6 +326,8 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     error, a cell over the page's time limit, a warning in a cell not tagged ``allow-warning``,
     an unknown parameter) raises :class:`BuildError` naming the page, the code cell (1-based
     among the page's code cells) and the cause; the partial notebook is kept in ``_build/failed/``.
+    ``before`` is :func:`helpers.build.inputs.snapshot` taken by the build before it started
+    its workers (one snapshot for all pages); without it the page takes its own.
     """
     import jupytext
     import nbformat
@@ -332,7 +344,8 @@ def execute_page(source: Path, output: Path, parameters: dict | None = None, cwd
     output.parent.mkdir(parents=True, exist_ok=True)
     text = Path(source).read_text(encoding="utf-8")
     # fingerprints of what the page may use, taken before it runs (an edit during the run counts)
-    before = inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
+    if before is None:
+        before = take_snapshot()
     notebook = jupytext.reads(text, fmt="md:myst")
     check_parameter_names(source, notebook, parameters)
     timeout = page_timeout(source, notebook)
@@ -497,6 +510,7 @@ def run_worker(task_file: Path) -> int:
             Path(task["output"]),
             task.get("parameters") or {},
             Path(task["cwd"]) if task.get("cwd") else None,
+            task.get("snapshot"),
         )
         result = {"ok": True, "record": record}
     except BuildError as exc:
@@ -567,11 +581,24 @@ def executed_is_current(page: Page) -> bool:
     return True
 
 
-def _page_task(page: Page) -> workers.Task:
+def take_snapshot() -> dict:
+    """Fingerprints of every module a page may import and of the data package
+    (:func:`helpers.build.inputs.snapshot`), taken before pages run."""
+    from . import inputs
+
+    return inputs.snapshot(ROOT, Path(os.environ.get("BOOK_DATA_DIR", ROOT / "data")))
+
+
+def _page_task(page: Page, snapshot: dict | None = None) -> workers.Task:
     output = page.executed.with_name(f".{page.executed.stem}.worker.ipynb")
     return workers.Task(
         key=page.docname,
-        spec={"source": str(page.path), "output": str(output), "parameters": page.parameters},
+        spec={
+            "source": str(page.path),
+            "output": str(output),
+            "parameters": page.parameters,
+            "snapshot": snapshot,
+        },
         extra={"page": page, "output": output},
     )
 
@@ -653,7 +680,10 @@ def _execute(jobs, force, only) -> dict:
         for page, reason in todo:
             print(f"  {page.docname}: {reason}", flush=True)
             page.stamp.unlink(missing_ok=True)
-        tasks = [_page_task(page) for page, _ in todo]
+        # one snapshot, before any page starts, for every page of this build: each worker
+        # would otherwise fingerprint every module and table again
+        snapshot = take_snapshot()
+        tasks = [_page_task(page, snapshot) for page, _ in todo]
         try:
             for task, result in workers.run(tasks, jobs, _environment()):
                 page, produced = task.extra["page"], task.extra["output"]
@@ -748,7 +778,7 @@ def stage() -> Path:
     Only notebooks whose stamp vouches for them are taken: a page whose last run failed or was
     interrupted (its stamp was removed before it ran) or whose notebook is damaged stops the build.
     """
-    from . import downloads, fonts
+    from . import downloads
 
     wanted: dict[Path, Path | bytes] = {}
     for name in SITE_FILES:
@@ -778,14 +808,8 @@ def stage() -> Path:
     wanted[SOURCE / "generated" / downloads.ZIP_NAME] = downloads.data_package_zip(
         ROOT / "data", ROOT / "seeds"
     )
-    # The Chinese web font, cut to the characters of the staged pages.
-    texts = [src for dst, src in wanted.items() if dst.suffix in fonts.TEXT_SUFFIXES]
-    try:
-        wanted[SOURCE / "_static" / "fonts" / fonts.FONT_FILE] = fonts.web_font(
-            texts, BUILD / "cache" / "fonts"
-        )
-    except fonts.FontError as exc:
-        raise BuildError(str(exc)) from None
+    # The Chinese web font is cut from the staged pages' characters while Sphinx runs and put
+    # into the built site (build_site): it is no Sphinx input, so a new character rewrites no page.
     for dst, src in wanted.items():
         if isinstance(src, bytes):
             _sync_file(None, dst, src)
@@ -834,12 +858,16 @@ def _ledger_csv() -> bytes:
 
 
 def vega_bundle() -> bytes:
-    """The vega JavaScript bundle (:func:`helpers.charts.write_bundle`), checked against its record."""
-    import vl_convert
+    """The vega JavaScript bundle (:func:`helpers.charts.write_bundle`), checked against its record.
 
-    from helpers.book import charts
+    Keyed by the installed versions of Altair (which fixes the Vega-Lite version) and vl-convert
+    (which carries the JavaScript), read from the package metadata: a build that finds the
+    bundle made does not import either."""
+    from importlib import metadata
 
     def make() -> bytes:
+        from helpers.book import charts
+
         scratch = BUILD / "cache" / f".vega-bundle-{os.getpid()}.js"
         scratch.unlink(missing_ok=True)
         try:
@@ -847,19 +875,25 @@ def vega_bundle() -> bytes:
         finally:
             scratch.unlink(missing_ok=True)
 
-    return cached_bytes("vega-bundle.js", f"{charts.vega_lite_version()} {vl_convert.__version__}", make)
+    key = f"altair {metadata.version('altair')} vl-convert-python {metadata.version('vl-convert-python')}"
+    return cached_bytes("vega-bundle.js", key, make)
 
 
 def _errata_csv() -> bytes:
-    """The ledger's findings, one row per source problem (``appendices.errata_csv``)."""
-    import pandas as pd
+    """The ledger's findings, one row per source problem (``appendices.errata_csv``); cached
+    under the same key as the ledger CSV it is made from (the book's modules, data and lock)."""
 
-    from helpers.chapters import appendices
+    def make() -> bytes:
+        import pandas as pd
 
-    table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
-    table["finding"] = table["finding"].fillna("")
-    table["note"] = table["note"].fillna("")
-    return appendices.errata_csv(table)
+        from helpers.chapters import appendices
+
+        table = pd.read_csv(io.BytesIO(_ledger_csv()), keep_default_na=False, na_values=[""])
+        table["finding"] = table["finding"].fillna("")
+        table["note"] = table["note"].fillna("")
+        return appendices.errata_csv(table)
+
+    return cached_bytes("errata.csv", source_digest(shared_inputs()), make)
 
 
 REPORTED_PACKAGES = [
@@ -947,6 +981,8 @@ def build_site(strict: bool = True) -> Path:
 
 
 def _build_site(strict: bool) -> Path:
+    from . import fonts
+
     exe = Path(sys.executable).parent / "jupyter-book"
     work_html = SPHINX_WORK / "_build" / "html"
     cmd = [
@@ -961,11 +997,18 @@ def _build_site(strict: bool) -> Path:
     ]
     if strict:
         cmd += ["-W", "-n"]
-    # The site is a function of the staged source, the installed packages and the command.
+    # The site is a function of the staged source, the installed packages and the command; and
+    # its Chinese web font of the characters of the staged pages.
     staged = sorted(p for p in SOURCE.rglob("*") if p.is_file())
-    digest = files_digest([*staged, ROOT / "requirements.lock"]) + " ".join(cmd[3:]).replace(str(ROOT), "")
+    characters = fonts.cjk_characters(p for p in staged if p.suffix in fonts.TEXT_SUFFIXES)
+    digest = (
+        files_digest([*staged, ROOT / "requirements.lock"])
+        + " ".join(cmd[3:]).replace(str(ROOT), "")
+        + f" font {fonts.font_key(characters)}"
+    )
     stamp = BUILD / "site.sha256"
-    if _stamp_matches(stamp, digest) and (HTML / "index.html").exists():
+    font_path = Path("_static") / "fonts" / fonts.FONT_FILE
+    if _stamp_matches(stamp, digest) and (HTML / "index.html").exists() and (HTML / font_path).exists():
         print("site source unchanged since the last build; Sphinx not run", flush=True)
         return HTML
     stamp.unlink(missing_ok=True)
@@ -983,7 +1026,16 @@ def _build_site(strict: bool) -> Path:
     if previous.get("assets") != assets and work_html.exists():
         print("static files, downloads or configuration changed: Sphinx writes every page", flush=True)
         cmd.append("--all")
-    result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+    font: dict = {}
+
+    def cut_font() -> None:  # in a thread while Sphinx runs (fontTools; the build only waits)
+        try:
+            font["bytes"] = fonts.font_for(characters, BUILD / "cache" / "fonts")
+        except Exception as exc:  # noqa: BLE001 - reported after Sphinx, naming the cause
+            font["error"] = exc
+
+    with alongside(cut_font):
+        result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
     atomic.write_text(BUILD / "sphinx.log", result.stdout + "\n" + result.stderr)
     if result.returncode != 0:
         shutil.rmtree(SPHINX_WORK, ignore_errors=True)
@@ -996,13 +1048,18 @@ def _build_site(strict: bool) -> Path:
             "site build failed; the published site (_build/html) is unchanged (full log: _build/sphinx.log):\n  "
             + "\n  ".join(warnings[-30:])
         )
+    if "error" in font:
+        shutil.rmtree(SPHINX_WORK, ignore_errors=True)
+        error = font["error"]
+        raise BuildError(str(error) if isinstance(error, fonts.FontError) else f"web font: {error!r}")
+    atomic.write_bytes(work_html / font_path, font["bytes"])
     stale = check_static_published(work_html)
     if stale:
         shutil.rmtree(SPHINX_WORK, ignore_errors=True)
         raise BuildError("site build left static files out of date: " + ", ".join(stale[:10]))
     new = BUILD / f"html.new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
-    shutil.copytree(work_html, new)
+    atomic.copy_tree_reusing(work_html, new, HTML)  # pages Sphinx did not rewrite: linked, not copied
     atomic.swap_folder(new, HTML)
     atomic.write_text(record, json.dumps({"pages": docs, "assets": assets}))
     atomic.write_text(stamp, digest)
@@ -1033,13 +1090,13 @@ def validate(force: bool = False) -> None:
     Validation is a pure function of ``data/``, the helpers, the lock and the names of the seed
     files, so it is skipped when their digest equals the one recorded at the last pass.
     """
-    from helpers.book import data
-
     digest = source_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
     stamp = BUILD / "validated.sha256"
     if not force and _stamp_matches(stamp, digest):
         print("data package unchanged since it last passed validation", flush=True)
         return
+    from helpers.book import data  # pandas and frictionless: imported only when validating
+
     stamp.unlink(missing_ok=True)
     problems = data.validate_package()
     if problems:
@@ -1048,16 +1105,66 @@ def validate(force: bool = False) -> None:
     stamp.write_text(digest)
 
 
+def prepare_generated() -> None:
+    """Make the staged files that depend on no page's run (the vega bundle, the ledger CSV) into
+    their caches, so that :func:`stage` finds them made. Run alongside execution: the build
+    process only waits for its workers then, and the last page often leaves a core idle. A
+    failure here is left for :func:`stage`, which makes the same file again and reports it."""
+    for make in (vega_bundle, _ledger_csv, _errata_csv):
+        try:
+            make()
+        except Exception:  # noqa: BLE001 - stage() makes it again and names the error
+            pass
+
+
+@contextlib.contextmanager
+def alongside(work):
+    """Run ``work()`` in a thread while the block runs; wait for it before leaving the block
+    (also when the block fails or is interrupted), so nothing is written after the build ends."""
+    import threading
+
+    thread = threading.Thread(target=work, name=getattr(work, "__name__", "alongside"), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+class StageTimes:
+    """Wall time of each step of a build, printed on its last line (``validate 0.1s, …``)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        start = time.time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.time() - start
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.seconds.items())
+
+
 def book(jobs: int = 2, force: bool = False) -> Path:
     """Validate, execute changed pages, stage and build: the whole of ``make book``."""
     t0 = time.time()
+    times = StageTimes()
     with build_lock(BUILD / ".build.lock", "book"):
-        validate()
-        execute(jobs=jobs, force=force)
-        stage()
-        html = build_site()
-        pdf_edition(html)
-    print(f"built in {time.time() - t0:.1f}s; open {html / 'index.html'}", flush=True)
+        with times("validate"):
+            validate()
+        with times("execute"), alongside(prepare_generated):
+            execute(jobs=jobs, force=force)
+        with times("stage"):
+            stage()
+        with times("site"):
+            html = build_site()
+        with times("pdf"):
+            pdf_edition(html)
+    print(f"built in {time.time() - t0:.1f}s ({times}); open {html / 'index.html'}", flush=True)
     return html
 
 

@@ -1,0 +1,175 @@
+"""The shortcuts that keep rebuilds fast, each checked to give what the long way gives.
+
+* the site folder is assembled by hard-linking the files Sphinx did not change from the
+  published folder (:func:`helpers.build.atomic.copy_tree_reusing`): a changed file is copied;
+* the PDF edition's print document reuses each page's prepared article while the page's HTML is
+  unchanged (:func:`helpers.build.pdf.combined_html` with a cache);
+* the PDF is printed once when the contents' page numbers of the last print still hold, and
+  twice otherwise (:func:`helpers.build.pdf.print_book`): the numbers shown are always the
+  PDF's own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from helpers.build import atomic, pdf
+
+# --------------------------------------------------------------------------- site folder
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unchanged_files_are_linked_changed_and_new_ones_copied(tmp_path):
+    published, work, new = tmp_path / "html", tmp_path / "work", tmp_path / "new"
+    _write(published / "a.html", "same")
+    _write(published / "b.html", "old!")  # same size as the new bytes, other bytes
+    _write(published / "gone.html", "removed from the site")
+    _write(work / "a.html", "same")
+    _write(work / "b.html", "new!")
+    _write(work / "sub" / "c.html", "a new page")
+    atomic.copy_tree_reusing(work, new, published)
+    assert (new / "a.html").stat().st_ino == (published / "a.html").stat().st_ino
+    assert (new / "b.html").read_text() == "new!"
+    assert (new / "b.html").stat().st_ino != (published / "b.html").stat().st_ino
+    assert (published / "b.html").read_text() == "old!", "the published file was written through"
+    assert (new / "sub" / "c.html").read_text() == "a new page"
+    assert not (new / "gone.html").exists()
+
+
+def test_without_a_published_folder_everything_is_copied(tmp_path):
+    _write(tmp_path / "work" / "x" / "a.css", "body {}")
+    atomic.copy_tree_reusing(tmp_path / "work", tmp_path / "new", tmp_path / "absent")
+    assert (tmp_path / "new" / "x" / "a.css").read_text() == "body {}"
+
+
+# --------------------------------------------------------------------------- print articles
+
+PAGE = """<html><head><link rel="stylesheet" href="../_static/book.css"></head><body>
+<article class="bd-article"><section id="intro"><h1>NAME<a class="headerlink" href="#intro">#</a></h1>
+<p>TEXT <a href="../back/y.html">other page</a></p></section></article></body></html>"""
+
+TOC = {
+    "root": "chapters/overview",
+    "parts": [{"caption": "Part", "chapters": [{"file": "chapters/x"}, {"file": "back/y"}]}],
+}
+
+
+def _site(root: Path) -> Path:
+    for name in ("chapters/overview", "chapters/x", "back/y"):
+        _write(root / f"{name}.html", PAGE.replace("NAME", name).replace("TEXT", "first words"))
+    return root
+
+
+def test_print_articles_come_from_the_cache_while_their_page_is_unchanged(tmp_path, monkeypatch):
+    site, cache = _site(tmp_path / "html"), tmp_path / "work"
+    uncached, _ = pdf.combined_html(site, TOC, "T", "A")
+    first, _ = pdf.combined_html(site, TOC, "T", "A", cache=cache)
+    assert first == uncached
+    parsed = []
+    original = pdf._article_part
+    monkeypatch.setattr(pdf, "_article_part", lambda *args: parsed.append(args[1].docname) or original(*args))
+    again, _ = pdf.combined_html(site, TOC, "T", "A", cache=cache)
+    assert again == first and parsed == []
+    _write(site / "chapters" / "x.html", PAGE.replace("NAME", "chapters/x").replace("TEXT", "edited words"))
+    edited, headings = pdf.combined_html(site, TOC, "T", "A", cache=cache)
+    assert parsed == ["chapters/x"]
+    assert "edited words" in edited and edited.count("first words") == 2
+    assert [h for _, h in headings] == ["chapters/overview", "chapters/x", "back/y"]
+    monkeypatch.setattr(pdf, "_article_part", original)
+    assert edited == pdf.combined_html(site, TOC, "T", "A")[0]
+
+
+def test_print_articles_are_made_again_for_another_url_prefix(tmp_path):
+    site, cache = _site(tmp_path / "html"), tmp_path / "work"
+    pdf.combined_html(site, TOC, "T", "A", site_prefix="/html/", cache=cache)
+    other, _ = pdf.combined_html(site, TOC, "T", "A", site_prefix="/site/", cache=cache)
+    assert 'href="/site/_static/book.css"' in other and "/html/" not in other
+
+
+def test_damaged_article_cache_is_made_again(tmp_path):
+    site, cache = _site(tmp_path / "html"), tmp_path / "work"
+    good, _ = pdf.combined_html(site, TOC, "T", "A", cache=cache)
+    (cache / "articles.json").write_text("{not json")
+    assert pdf.combined_html(site, TOC, "T", "A", cache=cache)[0] == good
+
+
+# --------------------------------------------------------------------------- one print or two
+
+
+def test_last_contents_numbers_are_used_only_for_the_same_pages(tmp_path):
+    path = tmp_path / "contents-numbers.json"
+    assert pdf._read_numbers(path, ["a"]) is None
+    path.write_text(json.dumps({"a": 3, "b": 5}))
+    assert pdf._read_numbers(path, ["b", "a"]) == {"a": 3, "b": 5}
+    assert pdf._read_numbers(path, ["a", "c"]) is None
+    for bad in ("{not json", json.dumps({"a": "3", "b": 5}), json.dumps({"a": 0, "b": 5}), "[1, 2]"):
+        path.write_text(bad)
+        assert pdf._read_numbers(path, ["a", "b"]) is None
+
+
+class _FakeBrowser:
+    """Stands in for Chromium: the PDF's own page numbers are ``true``, whatever the contents show."""
+
+    def __init__(self, true: dict[str, int]):
+        self.true, self.shown, self.prints = true, {}, []
+
+    def pdf(self, path: str, **options) -> None:
+        self.prints.append(dict(self.shown))
+        Path(path).write_bytes(json.dumps(self.true).encode())
+
+    def evaluate(self, script: str, arg=None):
+        if script == pdf.FILL_CONTENTS:
+            self.shown = dict(arg)
+        return ["heading"]
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_chromium(monkeypatch):
+    def install(true):
+        browser = _FakeBrowser(true)
+        manager = type("Manager", (), {"__enter__": lambda self: object(), "__exit__": lambda self, *a: None})
+        monkeypatch.setitem(
+            sys.modules, "playwright.sync_api", types.SimpleNamespace(sync_playwright=manager)
+        )
+        monkeypatch.setattr(pdf, "_launch", lambda p: browser)
+        monkeypatch.setattr(pdf, "open_document", lambda b, url: browser)
+        monkeypatch.setattr(
+            pdf, "contents_page_numbers", lambda path, headings: json.loads(Path(path).read_bytes())
+        )
+        return browser
+
+    return install
+
+
+def test_one_print_when_the_last_numbers_hold(tmp_path, fake_chromium):
+    browser = fake_chromium({"a": 3, "b": 7})
+    numbers, _ = pdf.print_book("u", tmp_path / "draft.pdf", tmp_path / "book.pdf", [], {"a": 3, "b": 7})
+    assert numbers == {"a": 3, "b": 7}
+    assert browser.prints == [{"a": 3, "b": 7}]
+
+
+def test_two_prints_when_the_last_numbers_moved(tmp_path, fake_chromium):
+    browser = fake_chromium({"a": 3, "b": 8})
+    numbers, _ = pdf.print_book("u", tmp_path / "draft.pdf", tmp_path / "book.pdf", [], {"a": 3, "b": 7})
+    assert numbers == {"a": 3, "b": 8}
+    assert browser.prints == [{"a": 3, "b": 7}, {"a": 3, "b": 8}], "the book shows the PDF's own numbers"
+
+
+def test_two_prints_without_numbers_from_a_last_print(tmp_path, fake_chromium):
+    browser = fake_chromium({"a": 2, "b": 4})
+    numbers, _ = pdf.print_book("u", tmp_path / "draft.pdf", tmp_path / "book.pdf", [])
+    assert numbers == {"a": 2, "b": 4}
+    assert browser.prints == [{}, {"a": 2, "b": 4}]
