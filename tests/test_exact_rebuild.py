@@ -4,7 +4,9 @@ On a scratch copy of the project with four small pages:
 
 * ``a`` imports ``helpers.chapters.alpha`` (which imports ``gamma``) and loads one table;
 * ``b`` imports ``helpers.chapters.beta``, loads another table, and prints a docstring;
-* ``c`` reads the data package as a whole (the resource list), as the catalogue does;
+* ``c`` reads the data package as a whole (the resource list), as the catalogue does, and the
+  ledger's findings table and one cells file (files of ``data/`` that are no package resource),
+  as the ledger and errata pages do;
 * ``d`` imports only ``helpers.book.units``;
 * ``e`` calls ``helpers.chapters.delta``, which warns: its output quotes the module's path and a
   line number.
@@ -90,7 +92,9 @@ def _pages(first: str, second: str) -> dict[str, str]:
         "c": page(
             "Page C",
             "The catalogue.",
-            "from helpers.book import data\nprint('C', len(data.resource_names()))",
+            "from helpers.book import data, ledger\n"
+            "print('C', len(data.resource_names()), len(ledger.findings()),"
+            " len(ledger.read_cells(ledger.cells_paths()[0])))",
         ),
         "d": page("Page D", "Units only.", "from helpers.book import units\nprint('D', len(units.UNITS))"),
         # the build refuses a cell that warns unless it is tagged allow-warning
@@ -258,6 +262,22 @@ def test_a_changed_descriptor_entry_runs_its_loaders_and_the_catalogue(project):
     entry["description"] = entry.get("description", "") + " Described again."
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False))
     assert rebuild(project) == ({"b", "c"}, set())
+
+
+def test_a_changed_findings_table_runs_the_pages_that_read_it(project):
+    findings = project / "data" / "ledger" / "findings.csv"
+    rows = list(csv.reader(io.StringIO(findings.read_text(encoding="utf-8-sig"))))
+    rows[1][rows[0].index("title")] += " (reworded)"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    findings.write_text(out.getvalue(), encoding="utf-8")
+    assert rebuild(project) == ({"c"}, set())
+
+
+def test_a_changed_ledger_cells_file_runs_the_pages_that_read_it(project):
+    cells = project / "data" / "ledger" / "cells" / "disposals.csv"  # the file page c reads
+    cells.write_text(cells.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # valid, bytes changed
+    assert rebuild(project) == ({"c"}, set())
 
 
 def test_a_build_tool_change_runs_nothing(project):

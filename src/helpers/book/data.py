@@ -47,18 +47,31 @@ def seeds_dir() -> Path:
     return Path(os.environ.get("BOOK_SEEDS_DIR", PROJECT_ROOT / "seeds")).resolve()
 
 
-_USED: dict = {"resources": set(), "package": False}
+_USED: dict = {"resources": set(), "package": False, "files": set()}
 
 
 def used() -> dict:
     """What this process has read of the data package: the resources it loaded, and whether it
     read the package as a whole (its resource list or descriptor). The build records this after
     a page runs, so the page is executed again only when what it read changes."""
+    base = data_dir()
+    files = set()
+    for path in _USED["files"]:
+        file = Path(path).resolve()
+        files.add(file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file))
     return {
         "resources": sorted(_USED["resources"]),
         "package": _USED["package"],
-        "directory": str(data_dir()),
+        "files": sorted(files),
+        "directory": str(base),
     }
+
+
+def note_file(path) -> None:
+    """Record that this process read ``path``, a file of the data folder that is not a package
+    resource (the ledger's cells files and findings table): a page that read it is executed
+    again when it changes."""
+    _USED["files"].add(str(path))
 
 
 def _read_descriptor(directory: Path | None = None) -> dict:

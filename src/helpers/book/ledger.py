@@ -142,6 +142,7 @@ def findings() -> dict[str, dict]:
     from helpers.book import data
 
     path = data.data_dir() / FINDINGS_FILE
+    data.note_file(path)
     return _findings_cached(str(path), path.stat().st_mtime)
 
 
@@ -612,8 +613,9 @@ def read_cells(path) -> list[dict]:
     bad decimals or whatif, a what-if row filed as a finding, a malformed reference, and a digit
     typed in a note outside ``{placeholders}`` and source labels.
     """
-    from helpers.book import units
+    from helpers.book import data, units
 
+    data.note_file(path)
     path = str(path)
     found = findings()
     rows = []

@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 RECORD_TAG = "book-inputs-record"
 """Tag of the hidden last cell that reports what the kernel imported and loaded."""
 
@@ -317,6 +317,11 @@ def snapshot(root: Path, data_dir: Path) -> dict:
             for r in descriptor.get("resources", [])
         },
         "package": package_fingerprint(data_dir),
+        "files": {
+            p.relative_to(data_dir).as_posix(): file_fingerprint(p)
+            for p in sorted(data_dir.rglob("*.csv"))
+            if p.is_file()
+        },
         "environment": _environment(root),
     }
 
@@ -347,6 +352,9 @@ def make_record(
     resources = {}
     for name in sorted(data_used.get("resources", [])):
         resources[name] = before["resources"].get(name) or resource_fingerprint(name, data_dir, descriptor)
+    files = {}
+    for rel in sorted(data_used.get("files", [])):
+        files[rel] = before.get("files", {}).get(rel) or file_fingerprint(_abs(rel, data_dir))
     return {
         "version": RECORD_VERSION,
         "text": sha256(source_text),
@@ -356,6 +364,7 @@ def make_record(
         "modules": modules,
         "resources": resources,
         "package": before["package"] if data_used.get("package") else None,
+        "files": files,
         "data_dir": _rel(data_dir, root),
     }
 
@@ -391,6 +400,9 @@ def decide(source: Path, parameters: dict, record_path: Path, executed: Path, ro
             return Decision("execute", f"data resource {name!r} changed")
     if record["package"] is not None and package_fingerprint(data_dir) != record["package"]:
         return Decision("execute", "the data package changed")
+    for rel, fingerprint in record.get("files", {}).items():
+        if file_fingerprint(_abs(rel, data_dir)) != fingerprint:
+            return Decision("execute", f"data file {rel} changed")
     if sha256(text) == record["text"]:
         return Decision("skip", "unchanged")
     import jupytext  # only for a page whose text changed
