@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.book import charts, sources
 
-from . import D0, D1, D2, D3
+from .source_figures import D0, D1, D2, D3
 
 BOOK = "Model and assumptions: this book (see the assumptions table)"
 WIDTH = 300
