@@ -20,7 +20,7 @@ The data flow, one module a step:
 * :mod:`.parameters` — the page's parameters checked;
 * :mod:`.tables` and :mod:`.figures` — what the reader sees;
 * here — :func:`numbers` and :func:`verdicts` for the prose, :func:`landing_numbers` for the
-  landing page, and the names the page calls.
+  landing page, and the names the page calls (:data:`__all__`), taken from their modules.
 """
 
 from __future__ import annotations
@@ -30,90 +30,39 @@ import numpy as np
 from helpers.chapters import retail_risk as retail
 from helpers.models import cycle as cm
 
-from .book_assumptions import (
-    HARSHER,
-    START_YEAR,
-    YEARLY_FALL_CAP,
-    YEARS_TO_2027,
-    Assumption,
-    assumptions,
-    defaults,
-)
-from .housing_feedback import reach_market, solve_feedback
-from .loss_frontier import (
-    RESPONSES,
-    break_even_ratio,
-    frontier,
-    frontier_loss,
-    frontier_settings,
-    hidden_ratio_grid,
-    slider_grid,
-)
-from .parameters import PARAMETER_RANGES, SWITCHES, check_parameters
-from .policy_levers import POLICY_LEVERS, absorption, policy_effects
-from .retail_ltv_lookup import high_ltv_share_2027, high_ltv_steps
+from .book_assumptions import HARSHER
+from .housing_feedback import reach_market
+from .loss_frontier import break_even_ratio, frontier_settings
+from .parameters import check_parameters
+from .policy_levers import absorption, policy_effects
+from .retail_ltv_lookup import high_ltv_steps
 from .scenario import policy_table, run
 from .simulation import exceedance, fan, monte_carlo
-from .source_figures import D0, D1, D2, D3, inputs, loans_trn, retail_profit_base_trn
-from .stock_and_flow import projection, stock_flow
-from .tables import (
-    assumption_table,
-    break_even_table,
-    policy_display,
-    retail_comparison,
-    stock_flow_table,
-)
+from .source_figures import inputs, retail_profit_base_trn
+from .stock_and_flow import stock_flow
+from .tables import assumption_table, break_even_table, policy_display, retail_comparison, stock_flow_table
 
 CHAPTER = "cycle"
 
 __all__ = [
-    "CHAPTER",
-    "D0",
-    "D1",
-    "D2",
-    "D3",
-    "HARSHER",
-    "PARAMETER_RANGES",
-    "POLICY_LEVERS",
-    "RESPONSES",
-    "START_YEAR",
-    "SWITCHES",
-    "YEARLY_FALL_CAP",
-    "YEARS_TO_2027",
-    "Assumption",
-    "absorption",
-    "assumption_table",
-    "assumptions",
-    "break_even_ratio",
-    "break_even_table",
+    # what chapters/cycle.md calls, each from the module that holds it
     "check_parameters",
-    "defaults",
-    "exceedance",
-    "fan",
-    "frontier",
-    "frontier_loss",
-    "frontier_settings",
-    "hidden_ratio_grid",
-    "high_ltv_share_2027",
-    "high_ltv_steps",
-    "inputs",
-    "landing_numbers",
-    "loans_trn",
-    "monte_carlo",
-    "numbers",
-    "policy_display",
-    "policy_effects",
-    "policy_table",
-    "projection",
-    "reach_market",
-    "retail_comparison",
-    "retail_profit_base_trn",
     "run",
-    "slider_grid",
-    "solve_feedback",
+    "monte_carlo",
     "stock_flow",
     "stock_flow_table",
+    "break_even_table",
+    "frontier_settings",
+    "retail_comparison",
+    "assumption_table",
+    "policy_table",
+    "policy_display",
+    "fan",
+    "exceedance",
+    # computed here: the numbers the prose and the landing page quote
+    "numbers",
     "verdicts",
+    "landing_numbers",
 ]
 
 

@@ -78,7 +78,7 @@ def frontier_chart(
 
     ``rows`` holds the hidden gap (CNY trn) per hidden ratio; the browser applies the reader's
     loss-given-default λ, price response ε and policy switch with the formulas of
-    :func:`helpers.chapters.cycle.frontier_loss`: ``x = c·G`` (extra homes as a share of a
+    :func:`helpers.chapters.cycle.loss_frontier.frontier_loss`: ``x = c·G`` (extra homes as a share of a
     year's sales), ``Δ = 1 - (1 - min(ε x, cap))^n``, loss ``= λ (1 - s) G + (1 - (1 - λ)(1 - Δ)) s G``.
     """
     hsel = alt.param(

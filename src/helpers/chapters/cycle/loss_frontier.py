@@ -1,7 +1,7 @@
 """The loss frontier: losses across hidden NPL ratios against the banks' buffers, and the data of
 the page's slider chart.
 
-* :func:`slider_grid` and :func:`frontier` — bad loans and losses on a grid of hidden ratios;
+* :func:`hidden_ratio_grid` and :func:`slider_grid` — bad loans on a grid of hidden ratios;
 * :func:`break_even_ratio` — the hidden ratio at which losses use up a buffer;
 * :func:`frontier_settings` and :func:`frontier_loss` — the slider chart's data and constants,
   and its in-browser loss formula in Python.
@@ -65,37 +65,6 @@ def slider_grid(responses=RESPONSES) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def frontier(lgds=None) -> pd.DataFrame:
-    """Losses and years of earnings across hidden ratios, for the low, default and high LGD."""
-    sc = defaults()
-    i = inputs()
-    lgds = lgds or {
-        "low": i["listing_discount"],
-        "default": i["auction_final_discount"],
-        "high": i["half_price"],
-    }
-    g = slider_grid(responses=(sc["response"],))
-    g = g[~g["policy"]]
-    earn = cm.yearly_earnings(i["roa"], loans_trn(), sc["loan_share_of_assets"])
-    out = []
-    for name, lam in lgds.items():
-        losses = cm.loss_with_collateral(
-            g["unsecured_trn"].to_numpy(), g["secured_trn"].to_numpy(), lam, g["extra_fall"].to_numpy()
-        )
-        out.append(
-            pd.DataFrame(
-                {
-                    "hidden_pct": g["hidden_pct"],
-                    "lgd_case": name,
-                    "lgd_pct": 100 * lam,
-                    "loss_trn": losses,
-                    "years_after_excess": cm.years_of_earnings(losses, i["excess_provisions_trn"], earn),
-                }
-            )
-        )
-    return pd.concat(out, ignore_index=True)
-
-
 def break_even_ratio(buffer_trn: float, lgd: float) -> float:
     """Hidden ratio at which losses without feedback use up a buffer of ``buffer_trn`` CNY trn, at
     a loss-given-default ``lgd``: :func:`helpers.models.cycle.break_even_ratio`, ``r0 + B / (λ L)``
@@ -104,10 +73,10 @@ def break_even_ratio(buffer_trn: float, lgd: float) -> float:
 
 
 def frontier_settings(result: dict) -> dict:
-    """Data and constants of :func:`figures.frontier_chart`; its sliders start at this run's settings.
+    """Data and constants of :func:`.figures.frontier_chart`; its sliders start at this run's settings.
 
     The chart computes the loss in the browser from the hidden gap with the same formulas as
-    :func:`run` (collateral homes, price fall, loss with collateral), other assumptions at the
+    :func:`.scenario.run` (collateral homes, price fall, loss with collateral), other assumptions at the
     book's defaults. That is exact only while no mortgage cohort crosses the high-LTV line
     anywhere on the sliders' range; this is checked here on the whole grid, and a test compares
     the chart's formula with :func:`slider_grid`.

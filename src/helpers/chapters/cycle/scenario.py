@@ -24,7 +24,7 @@ from .stock_and_flow import projection
 def run(
     params: dict | None = None, levers: dict | None = None, feedback: bool = True, with_retail: bool = True
 ) -> dict:
-    """Everything the chapter shows for one scenario (``params`` overrides :func:`defaults`).
+    """Everything the chapter shows for one scenario (``params`` overrides :func:`.book_assumptions.defaults`).
 
     ``with_retail=False`` skips the retail chapter's full run and the projection (the losses do
     not need them); the policy table uses it.

@@ -48,7 +48,7 @@ def projection(sc: dict, total_new: float) -> pd.DataFrame:
 
     Each year brings the 2024 pace of new bad loans (disposals with an unchanged stock) plus an
     even share of ``total_new`` over the exposure years; disposals stay at the 2024 level.
-    ``S_t = S_{t-1} + N_t - D_t``, checked year by year with :func:`cm.identity_residual`.
+    ``S_t = S_{t-1} + N_t - D_t``, checked year by year with :func:`helpers.models.cycle.identity_residual`.
     """
     i = inputs()
     years = np.arange(START_YEAR, START_YEAR + 8)

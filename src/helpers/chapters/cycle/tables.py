@@ -59,7 +59,7 @@ def retail_comparison(result: dict) -> pd.DataFrame:
 
 
 def stock_flow_table() -> pd.DataFrame:
-    """:func:`stock_flow` as the page shows it (CNY trn, % of loans)."""
+    """:func:`.stock_and_flow.stock_flow` as the page shows it (CNY trn, % of loans)."""
     sf = stock_flow().set_index("case")
     out = pd.DataFrame(
         {
@@ -100,7 +100,7 @@ def break_even_table(result: dict) -> pd.DataFrame:
 
 
 def policy_display(policy: pd.DataFrame) -> pd.DataFrame:
-    """:func:`policy_table` as the page shows it."""
+    """:func:`.scenario.policy_table` as the page shows it."""
     out = policy.rename(
         columns={
             "case": "Case",
