@@ -22,11 +22,6 @@ WIDE = 480
 """Plot width of the chapter's bar charts on a desktop (a phone gets its own drawing)."""
 
 
-def _src(*frames: pd.DataFrame) -> str:
-    """The source line of the data rows drawn: their (source, locator) pairs."""
-    return sources.line([pair for f in frames for pair in zip(f["source"], f["locator"])])
-
-
 def _grouped_bars(
     d: pd.DataFrame, *, title: str, x: str, order: list, group: str, y: str, y_title: str, tooltip: list
 ) -> alt.Chart:
@@ -66,7 +61,7 @@ def prices_by_tier() -> alt.VConcatChart:
     desc = "Bar chart of year-on-year price changes in 2024Q1: " + "; ".join(
         f"{SCOPE_LABELS[r.scope]} {MARKET_LABELS[r.market].lower()} {r.value:.2f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def mom_timeline() -> alt.VConcatChart:
@@ -89,7 +84,7 @@ def mom_timeline() -> alt.VConcatChart:
     desc = "Month-on-month changes: " + "; ".join(
         f"{r.period} {MARKET_LABELS[r.market].lower()} {r.mom_pct:.2f}% ({r.basis})" for r in t.itertuples()
     )
-    src = _src(p[p["measure"].isin(["mom", "mom_fall_narrowing_vs_2023end"])])
+    src = sources.for_frame(p[p["measure"].isin(["mom", "mom_fall_narrowing_vs_2023end"])])
     return charts.finish(
         lines + pts, source=src + ". End-2023 values backed out of the stated narrowing", description=desc
     )
@@ -116,7 +111,7 @@ def sales_split() -> alt.VConcatChart:
     desc = "Bar chart of sales changes in 2024Q1: " + "; ".join(
         f"{r.segment} {r.what.lower()} {r.value:+.1f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def supply_indicators() -> alt.VConcatChart:
@@ -150,7 +145,7 @@ def supply_indicators() -> alt.VConcatChart:
     desc = "Bar chart of 2024Q1 year-on-year changes: " + "; ".join(
         f"{r.what} {r.value:+.1f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def inventory_by_tier() -> alt.VConcatChart:
@@ -179,7 +174,7 @@ def inventory_by_tier() -> alt.VConcatChart:
         f"{r.where} {r.when} {r.months:.1f}" for r in d.itertuples()
     )
     src = (
-        _src(inv[inv["indicator"] == "clearance_months"])
+        sources.for_frame(inv[inv["indicator"] == "clearance_months"])
         + ". Tier values at end-2023 = end-2024Q1 level minus the stated rise"
     )
     return charts.finish(chart, source=src, description=desc)
@@ -231,7 +226,9 @@ def rent_capitalisation(price_change_pct: float, rent_change_pct: float) -> alt.
         f"{r.where} {r.when} {r.years:.1f} years ({r.yield_pct:.2f}%)" for r in d.itertuples()
     )
     return charts.finish(
-        alt.vconcat(caps, ylds), source=_src(rc) + ". Yields and scenario computed", description=desc
+        alt.vconcat(caps, ylds),
+        source=sources.for_frame(rc) + ". Yields and scenario computed",
+        description=desc,
     )
 
 
@@ -274,4 +271,6 @@ def climate_index() -> alt.VConcatChart:
         + ", ".join(f"{r.period_end}: {r.value:.2f}" for r in lv.itertuples())
         + ", both below the moderate band of 95 to 105 (shaded); 100 is the optimum (dashed)."
     )
-    return charts.finish((rule + opt + pts).properties(height=220), source=_src(ci), description=desc)
+    return charts.finish(
+        (rule + opt + pts).properties(height=220), source=sources.for_frame(ci), description=desc
+    )
