@@ -31,7 +31,6 @@ import unicodedata
 from pathlib import Path
 
 import altair as alt
-import pandas as pd
 
 from helpers.book import chart_downloads
 
@@ -142,6 +141,8 @@ def reference_lines(
     ``label_x`` is the labels' x position in px; ``text`` adds mark properties to the labels
     (``dx``, ``dy``, ``fontSize``).
     """
+    import pandas as pd  # here, not at the top: the build imports this module without pandas
+
     levels = pd.DataFrame({"y": values, "label": labels})
     rules = alt.Chart(levels).mark_rule(strokeDash=[4, 4], color=color).encode(y="y:Q")
     marks = rules.mark_text(align="left", color=TEXT, **text).encode(x=alt.value(label_x), text="label:N")
