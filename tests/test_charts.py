@@ -169,3 +169,38 @@ def test_in_the_lab_a_chart_is_svg_drawn_by_the_pinned_vega_lite(monkeypatch):
     assert set(bundle) == {"image/svg+xml", "text/plain"}
     assert bundle["image/svg+xml"].startswith("<svg") and 'fill="#0072B2"' in bundle["image/svg+xml"]
     assert bundle["text/plain"] == "d"
+
+
+# ----------------------------------------------------------------------------- chart parts
+
+
+def test_legend_below_is_an_untitled_colour_channel_with_its_legend_under_the_plot():
+    got = toy_chart().encode(color=charts.legend_below("year:O", sort=[2024, 2023], legend={"columns": 1}))
+    hand = toy_chart().encode(
+        color=alt.Color(
+            "year:O", title=None, sort=[2024, 2023], legend=alt.Legend(orient="bottom", columns=1)
+        )
+    )
+    assert got.to_dict() == hand.to_dict()
+    color = toy_chart().encode(color=charts.legend_below("year:O")).to_dict()["encoding"]["color"]
+    assert color == {"field": "year", "type": "ordinal", "title": None, "legend": {"orient": "bottom"}}
+
+
+def test_category_axis_keeps_the_data_order_unless_told():
+    y = toy_chart().encode(y=charts.category_axis("year:O", label_limit=120)).to_dict()["encoding"]["y"]
+    assert y == {"field": "year", "type": "ordinal", "title": None, "sort": None, "axis": {"labelLimit": 120}}
+    y = toy_chart().encode(y=charts.category_axis("year:O", label_limit=9, sort=[2024])).to_dict()
+    assert y["encoding"]["y"]["sort"] == [2024]
+
+
+def test_reference_lines_are_dashed_rules_with_labels_above_them():
+    rules, labels = charts.reference_lines([1.0, 2.5], ["floor", "cap"], color=charts.PALETTE[1], dy=-5)
+    spec = alt.layer(toy_chart(), rules, labels).to_dict()
+    rule, text = spec["layer"][1], spec["layer"][2]
+    assert rule["mark"] == {"type": "rule", "strokeDash": [4, 4], "color": charts.PALETTE[1]}
+    assert rule["encoding"] == {"y": {"field": "y", "type": "quantitative"}}
+    assert text["mark"] == {"type": "text", "align": "left", "color": charts.TEXT, "dy": -5}
+    assert text["encoding"]["text"] == {"field": "label", "type": "nominal"}
+    assert text["encoding"]["x"] == {"value": 0}
+    rows = spec["datasets"][rule["data"]["name"]]
+    assert rows == [{"y": 1.0, "label": "floor"}, {"y": 2.5, "label": "cap"}]

@@ -111,6 +111,44 @@ def finish(chart: alt.TopLevelMixin, *, source: str, description: str) -> alt.VC
     )
 
 
+# ----------------------------------------------------------------------------- chart parts
+# The pieces every chapter's charts repeat, written once. Each returns plain Altair objects, so a
+# chart built with them has the same Vega-Lite spec as one written out by hand.
+
+
+def legend_below(field: str, *, legend: dict | None = None, **channel) -> alt.Color:
+    """A colour channel for a category ``field``, untitled, with its legend under the plot (where
+    a phone has room for it): ``alt.Color(field, title=None, legend=alt.Legend(orient="bottom"))``.
+
+    ``legend`` adds legend properties (``{"columns": 1}``, ``{"labelLimit": 400}``); ``channel``
+    adds channel properties (``sort=[...]``).
+    """
+    return alt.Color(field, title=None, legend=alt.Legend(orient="bottom", **(legend or {})), **channel)
+
+
+def category_axis(field: str, *, label_limit: int, sort=None) -> alt.Y:
+    """The category axis of a horizontal bar chart: ``field`` down the side, untitled, in the order
+    ``sort`` gives (``None``: the data's own order), labels cut at ``label_limit`` px."""
+    return alt.Y(field, title=None, sort=sort, axis=alt.Axis(labelLimit=label_limit))
+
+
+def reference_lines(
+    values, labels, *, color: str = MUTED, label_x: float = 0, **text
+) -> tuple[alt.Chart, alt.Chart]:
+    """Dashed horizontal lines at ``values`` (y) and their ``labels``, left-aligned above them.
+
+    Returns ``(rules, labels)`` to be layered over a chart: ``alt.layer(line, *reference_lines(...))``.
+    ``label_x`` is the labels' x position in px; ``text`` adds mark properties to the labels
+    (``dx``, ``dy``, ``fontSize``).
+    """
+    import pandas as pd  # here, not at the top: the build imports this module without pandas
+
+    levels = pd.DataFrame({"y": values, "label": labels})
+    rules = alt.Chart(levels).mark_rule(strokeDash=[4, 4], color=color).encode(y="y:Q")
+    marks = rules.mark_text(align="left", color=TEXT, **text).encode(x=alt.value(label_x), text="label:N")
+    return rules, marks
+
+
 def _element_id(spec_json: str) -> str:
     digest = hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:10]
     return f"vg-{digest}-{next(_counter)}"

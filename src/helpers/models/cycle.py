@@ -40,6 +40,7 @@ __all__ = [
     "excess_provisions",
     "yearly_earnings",
     "years_of_earnings",
+    "break_even_ratio",
     "collateral_homes",
     "yearly_price_fall",
     "cumulative_fall",
@@ -213,6 +214,21 @@ def years_of_earnings(losses, buffer, earnings):
     b = _arr("buffer", buffer, low=0)
     e = _arr("earnings", earnings, low=0, low_open=True)
     return _out(np.maximum(x - b, 0.0) / e)
+
+
+def break_even_ratio(official_ratio, buffer, lgd, loans):
+    """Hidden NPL ratio at which the loss on the hidden bad loans equals a buffer: ``r0 + B / (λ L)``.
+
+    The inverse of ``λ * max(h - r0, 0) * L = B`` (:func:`hidden_gap`, :func:`loss`) for ``h``:
+    ``official_ratio`` (r0) a fraction in [0, 1]; ``buffer`` (B) ≥ 0, money; ``lgd`` (λ) a
+    fraction in (0, 1]; ``loans`` (L) > 0, the same money unit. The result is a fraction and
+    may exceed 1 when the buffer is larger than any loss the book could bring.
+    """
+    r0 = _arr("official_ratio", official_ratio, low=0, high=1)
+    b = _arr("buffer", buffer, low=0)
+    lam = _arr("lgd", lgd, low=0, high=1, low_open=True)
+    book = _arr("loans", loans, low=0, low_open=True)
+    return _out(r0 + b / (lam * book))
 
 
 # --------------------------------------------------------------------------- housing feedback

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.book import charts, sources
 
-from . import D0, D1, D2, D3
+from .source_figures import D0, D1, D2, D3
 
 BOOK = "Model and assumptions: this book (see the assumptions table)"
 WIDTH = 300
@@ -41,13 +41,8 @@ def stock_flow_chart(sf: pd.DataFrame, stock: float, gap: float) -> alt.VConcatC
         .mark_bar()
         .encode(
             x=alt.X("trn:Q", title="Trillion yuan"),
-            y=alt.Y("what:N", title=None, sort=None, axis=alt.Axis(labelLimit=170)),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                sort=["reported", "identity", "estimate"],
-                legend=alt.Legend(orient="bottom"),
-            ),
+            y=charts.category_axis("what:N", label_limit=170),
+            color=charts.legend_below("kind:N", sort=["reported", "identity", "estimate"]),
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("trn:Q", title="CNY trn", format=".2f")],
         )
         .properties(height=170, width=200)
@@ -83,7 +78,7 @@ def frontier_chart(
 
     ``rows`` holds the hidden gap (CNY trn) per hidden ratio; the browser applies the reader's
     loss-given-default λ, price response ε and policy switch with the formulas of
-    :func:`helpers.chapters.cycle.frontier_loss`: ``x = c·G`` (extra homes as a share of a
+    :func:`helpers.chapters.cycle.loss_frontier.frontier_loss`: ``x = c·G`` (extra homes as a share of a
     year's sales), ``Δ = 1 - (1 - min(ε x, cap))^n``, loss ``= λ (1 - s) G + (1 - (1 - λ)(1 - Δ)) s G``.
     """
     hsel = alt.param(
@@ -161,18 +156,15 @@ def frontier_chart(
     )
     text1 = say.mark_text(align="left", x=5, y=8, fontSize=12, fontWeight="bold").encode(text="line1:N")
     text2 = say.mark_text(align="left", x=5, y=24, fontSize=12).encode(text="line2:N")
-    levels = pd.DataFrame(
-        {
-            "y": [excess, excess + earnings, provisions],
-            "label": ["Provisions above 150 % cover", "… plus one year of profit", "All provisions"],
-        }
-    )
-    rules = alt.Chart(levels).mark_rule(strokeDash=[4, 4], color=charts.MUTED).encode(y="y:Q")
-    labels = rules.mark_text(align="left", dy=-5, color=charts.TEXT, fontSize=11).encode(
-        x=alt.value(4), text="label:N"
+    buffers = charts.reference_lines(
+        [excess, excess + earnings, provisions],
+        ["Provisions above 150 % cover", "… plus one year of profit", "All provisions"],
+        label_x=4,
+        dy=-5,
+        fontSize=11,
     )
     chart = alt.layer(
-        line, rules, labels, dot, text1, text2, title="Losses against the banks' buffers"
+        line, *buffers, dot, text1, text2, title="Losses against the banks' buffers"
     ).properties(width=WIDTH)
     return charts.finish(
         chart,
@@ -217,17 +209,16 @@ def fan_chart(fan: pd.DataFrame, excess: float, earnings: float, draws: int) -> 
         y="q50:Q",
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("q50:Q", title="median", format=".2f")],
     )
-    levels = pd.DataFrame(
-        {
-            "y": [excess, excess + earnings],
-            "label": ["Provisions above 150 % cover", "… plus one year of profit"],
-        }
+    buffers = charts.reference_lines(
+        [excess, excess + earnings],
+        ["Provisions above 150 % cover", "… plus one year of profit"],
+        color=charts.PALETTE[1],
+        label_x=2,
+        dx=4,
+        dy=-5,
+        fontSize=11,
     )
-    rules = alt.Chart(levels).mark_rule(strokeDash=[4, 4], color=charts.PALETTE[1]).encode(y="y:Q")
-    labels = rules.mark_text(align="left", dx=4, dy=-5, color=charts.TEXT, fontSize=11).encode(
-        x=alt.value(2), text="label:N"
-    )
-    chart = alt.layer(outer, inner, mid, rules, labels).properties(width=WIDTH)
+    chart = alt.layer(outer, inner, mid, *buffers).properties(width=WIDTH)
     lo, hi = fan.iloc[-1]["q05"], fan.iloc[-1]["q95"]
     return charts.finish(
         chart,
@@ -252,8 +243,8 @@ def policy_chart(table: pd.DataFrame) -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=alt.X("extra_fall_pct:Q", title="Extra price fall from the feedback (%)"),
-            y=alt.Y("levers:N", title=None, sort=order, axis=alt.Axis(labelLimit=140)),
-            color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom")),
+            y=charts.category_axis("levers:N", label_limit=140, sort=order),
+            color=charts.legend_below("case:N"),
             yOffset=alt.YOffset("case:N"),
             tooltip=[
                 alt.Tooltip("levers:N", title="levers"),

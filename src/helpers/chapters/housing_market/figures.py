@@ -18,10 +18,27 @@ SCOPE_LABELS = {
     "14city": "14-city sample",
 }
 MARKET_LABELS = {"new": "New homes", "second_hand": "Second-hand homes"}
+WIDE = 480
+"""Plot width of the chapter's bar charts on a desktop (a phone gets its own drawing)."""
 
 
-def _src(*frames: pd.DataFrame) -> str:
-    return sources.line([pair for f in frames for pair in zip(f["source"], f["locator"])])
+def _grouped_bars(
+    d: pd.DataFrame, *, title: str, x: str, order: list, group: str, y: str, y_title: str, tooltip: list
+) -> alt.Chart:
+    """Bars of ``y`` for each ``x`` category (in ``order``), side by side for each ``group``, coloured
+    by ``group`` with the legend under the plot."""
+    return (
+        alt.Chart(d, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(x, title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset(group),
+            y=alt.Y(y, title=y_title),
+            color=charts.legend_below(group),
+            tooltip=tooltip,
+        )
+        .properties(width=WIDE)
+    )
 
 
 def prices_by_tier() -> alt.VConcatChart:
@@ -31,22 +48,20 @@ def prices_by_tier() -> alt.VConcatChart:
     d["where"] = d["scope"].map(SCOPE_LABELS)
     d["market_label"] = d["market"].map(MARKET_LABELS)
     order = [SCOPE_LABELS[s] for s in ("national", "tier1", "tier2", "tier3")]
-    chart = (
-        alt.Chart(d, title="Home prices, 2024Q1: change on a year earlier")
-        .mark_bar()
-        .encode(
-            x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("market_label:N"),
-            y=alt.Y("value:Q", title="Change on a year earlier (%)"),
-            color=alt.Color("market_label:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=["where:N", "market_label:N", alt.Tooltip("value:Q", title="y/y (%)", format=".2f")],
-        )
-        .properties(width=480)
+    chart = _grouped_bars(
+        d,
+        title="Home prices, 2024Q1: change on a year earlier",
+        x="where:N",
+        order=order,
+        group="market_label:N",
+        y="value:Q",
+        y_title="Change on a year earlier (%)",
+        tooltip=["where:N", "market_label:N", alt.Tooltip("value:Q", title="y/y (%)", format=".2f")],
     )
     desc = "Bar chart of year-on-year price changes in 2024Q1: " + "; ".join(
         f"{SCOPE_LABELS[r.scope]} {MARKET_LABELS[r.market].lower()} {r.value:.2f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def mom_timeline() -> alt.VConcatChart:
@@ -59,7 +74,7 @@ def mom_timeline() -> alt.VConcatChart:
             "date:T", title=None, axis=alt.Axis(format="%b %Y", values=sorted(t["date"].unique().tolist()))
         ),
         y=alt.Y("mom_pct:Q", title="Change on the previous month (%)", scale=alt.Scale(domain=[-1, 0])),
-        color=alt.Color("market_label:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=charts.legend_below("market_label:N"),
     )
     lines = base.transform_filter(alt.datum.period < "2025").mark_line()
     pts = base.mark_point(size=90).encode(
@@ -69,7 +84,7 @@ def mom_timeline() -> alt.VConcatChart:
     desc = "Month-on-month changes: " + "; ".join(
         f"{r.period} {MARKET_LABELS[r.market].lower()} {r.mom_pct:.2f}% ({r.basis})" for r in t.itertuples()
     )
-    src = _src(p[p["measure"].isin(["mom", "mom_fall_narrowing_vs_2023end"])])
+    src = sources.for_frame(p[p["measure"].isin(["mom", "mom_fall_narrowing_vs_2023end"])])
     return charts.finish(
         lines + pts, source=src + ". End-2023 values backed out of the stated narrowing", description=desc
     )
@@ -83,27 +98,20 @@ def sales_split() -> alt.VConcatChart:
         {"total": "All new homes", "presale": "Pre-sale (期房)", "completed": "Completed (现房)"}
     )
     d["what"] = d["indicator"].map({"sales_area": "Floor area sold", "sales_value": "Value sold"})
-    chart = (
-        alt.Chart(d, title="New-home sales, 2024Q1: pre-sale collapses, completed homes grow")
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "segment:N",
-                title=None,
-                sort=["All new homes", "Pre-sale (期房)", "Completed (现房)"],
-                axis=alt.Axis(labelAngle=0),
-            ),
-            xOffset=alt.XOffset("what:N"),
-            y=alt.Y("value:Q", title="Change on a year earlier (%)"),
-            color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=["segment:N", "what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
-        )
-        .properties(width=480)
+    chart = _grouped_bars(
+        d,
+        title="New-home sales, 2024Q1: pre-sale collapses, completed homes grow",
+        x="segment:N",
+        order=["All new homes", "Pre-sale (期房)", "Completed (现房)"],
+        group="what:N",
+        y="value:Q",
+        y_title="Change on a year earlier (%)",
+        tooltip=["segment:N", "what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
     )
     desc = "Bar chart of sales changes in 2024Q1: " + "; ".join(
         f"{r.segment} {r.what.lower()} {r.value:+.1f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def supply_indicators() -> alt.VConcatChart:
@@ -128,16 +136,16 @@ def supply_indicators() -> alt.VConcatChart:
         alt.Chart(d, title="Supply and land, 2024Q1: change on a year earlier")
         .mark_bar()
         .encode(
-            y=alt.Y("what:N", title=None, sort=list(labels.values()), axis=alt.Axis(labelLimit=260)),
+            y=charts.category_axis("what:N", label_limit=260, sort=list(labels.values())),
             x=alt.X("value:Q", title="Change on a year earlier (%)"),
-            color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=charts.legend_below("group:N"),
             tooltip=["what:N", alt.Tooltip("value:Q", title="y/y (%)", format=".1f")],
         )
     )
     desc = "Bar chart of 2024Q1 year-on-year changes: " + "; ".join(
         f"{r.what} {r.value:+.1f}%" for r in d.itertuples()
     )
-    return charts.finish(chart, source=_src(d), description=desc)
+    return charts.finish(chart, source=sources.for_frame(d), description=desc)
 
 
 def inventory_by_tier() -> alt.VConcatChart:
@@ -152,28 +160,21 @@ def inventory_by_tier() -> alt.VConcatChart:
     d["when"] = d["when"].map({"months_2023end": "End-2023", "months_2024q1": "End-2024Q1"})
     d["where"] = d["scope"].map(SCOPE_LABELS)
     inv = h.load("housing_inventory")
-    chart = (
-        alt.Chart(d, title="Months needed to sell the housing stock (去化周期)")
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "where:N",
-                title=None,
-                sort=[SCOPE_LABELS[s] for s in ("tier1", "tier2", "tier3", "14city")],
-                axis=alt.Axis(labelAngle=0),
-            ),
-            xOffset=alt.XOffset("when:N"),
-            y=alt.Y("months:Q", title="Months"),
-            color=alt.Color("when:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=["where:N", "when:N", alt.Tooltip("months:Q", format=".1f")],
-        )
-        .properties(width=480)
+    chart = _grouped_bars(
+        d,
+        title="Months needed to sell the housing stock (去化周期)",
+        x="where:N",
+        order=[SCOPE_LABELS[s] for s in ("tier1", "tier2", "tier3", "14city")],
+        group="when:N",
+        y="months:Q",
+        y_title="Months",
+        tooltip=["where:N", "when:N", alt.Tooltip("months:Q", format=".1f")],
     )
     desc = "Bar chart of inventory clearance months: " + "; ".join(
         f"{r.where} {r.when} {r.months:.1f}" for r in d.itertuples()
     )
     src = (
-        _src(inv[inv["indicator"] == "clearance_months"])
+        sources.for_frame(inv[inv["indicator"] == "clearance_months"])
         + ". Tier values at end-2023 = end-2024Q1 level minus the stated rise"
     )
     return charts.finish(chart, source=src, description=desc)
@@ -196,11 +197,8 @@ def rent_capitalisation(price_change_pct: float, rent_change_pct: float) -> alt.
     enc = dict(
         x=alt.X("where:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("when:N", sort=["End-2023", "End-2024Q1", scen]),
-        color=alt.Color(
-            "when:N",
-            title=None,
-            sort=["End-2023", "End-2024Q1", scen],
-            legend=alt.Legend(orient="bottom", labelLimit=400),
+        color=charts.legend_below(
+            "when:N", sort=["End-2023", "End-2024Q1", scen], legend={"labelLimit": 400}
         ),
     )
     caps = (
@@ -211,7 +209,7 @@ def rent_capitalisation(price_change_pct: float, rent_change_pct: float) -> alt.
             tooltip=["where:N", "when:N", alt.Tooltip("years:Q", format=".1f")],
             **enc,
         )
-        .properties(height=220, width=480)
+        .properties(height=220, width=WIDE)
     )
     ylds = (
         alt.Chart(d, title="Implied gross rental yield")
@@ -221,14 +219,16 @@ def rent_capitalisation(price_change_pct: float, rent_change_pct: float) -> alt.
             tooltip=["where:N", "when:N", alt.Tooltip("yield_pct:Q", format=".2f")],
             **enc,
         )
-        .properties(height=180, width=480)
+        .properties(height=180, width=WIDE)
     )
     rc = h.load("housing_rent_capitalisation")
     desc = "Rent capitalisation and yield by tier: " + "; ".join(
         f"{r.where} {r.when} {r.years:.1f} years ({r.yield_pct:.2f}%)" for r in d.itertuples()
     )
     return charts.finish(
-        alt.vconcat(caps, ylds), source=_src(rc) + ". Yields and scenario computed", description=desc
+        alt.vconcat(caps, ylds),
+        source=sources.for_frame(rc) + ". Yields and scenario computed",
+        description=desc,
     )
 
 
@@ -271,4 +271,6 @@ def climate_index() -> alt.VConcatChart:
         + ", ".join(f"{r.period_end}: {r.value:.2f}" for r in lv.itertuples())
         + ", both below the moderate band of 95 to 105 (shaded); 100 is the optimum (dashed)."
     )
-    return charts.finish((rule + opt + pts).properties(height=220), source=_src(ci), description=desc)
+    return charts.finish(
+        (rule + opt + pts).properties(height=220), source=sources.for_frame(ci), description=desc
+    )

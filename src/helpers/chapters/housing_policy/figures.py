@@ -33,7 +33,7 @@ def timeline(events: pd.DataFrame) -> alt.VConcatChart:
     ev["end"] = ev["end"].dt.strftime("%Y-%m-%d")
     order = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if c in set(events["category"])]
     base = alt.Chart(ev, title="Housing-finance policy, 2020 to 2025").encode(
-        y=alt.Y("area:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        y=charts.category_axis("area:N", label_limit=200, sort=order),
         color=alt.Color("area:N", legend=None, sort=order),
     )
     spans = (

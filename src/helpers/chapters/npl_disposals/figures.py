@@ -58,7 +58,7 @@ def disposals_chart() -> alt.VConcatChart:
         .encode(
             x=alt.X("year:O", title=None),
             y=alt.Y("value:Q", title="CNY trillion", scale=alt.Scale(domain=[0, 4.2])),
-            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
+            color=charts.legend_below("kind:N", legend={"columns": 1}),
             opacity=alt.condition(alt.datum.role == "stated", alt.value(1.0), alt.value(0.35)),
             tooltip=["year:O", alt.Tooltip("value:Q", format=".2f", title="CNY trn"), "kind:N"],
         )
@@ -129,8 +129,8 @@ def homes_chart() -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=alt.X("homes:Q", title="Homes (lower end of the stated figure)", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-            color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
+            y=charts.category_axis("label:N", label_limit=360),
+            color=charts.legend_below("group:N"),
             tooltip=[
                 "label:N",
                 alt.Tooltip("figure:N", title="as stated"),
@@ -165,7 +165,7 @@ def hidden_npl_chart(test_ratio_pct: float) -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=alt.X("npl_trn:Q", title="NPL balance, CNY trillion"),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
+            y=charts.category_axis("label:N", label_limit=240),
             color=alt.Color("scenario:N", legend=None),
             tooltip=[
                 "scenario:N",
@@ -207,8 +207,8 @@ def pace_chart(to: _dt.date) -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=alt.X("count:Q", title="Announcements"),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
+            y=charts.category_axis("label:N", label_limit=320),
+            color=charts.legend_below("kind:N"),
             tooltip=["label:N", alt.Tooltip("count:Q", format=",.0f"), "kind:N"],
         )
         .properties(height=140)
@@ -246,7 +246,7 @@ def guangzhou_chart() -> alt.VConcatChart:
         .mark_bar()
         .encode(
             x=alt.X("yuan:Q", title="Yuan", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            y=charts.category_axis("label:N", label_limit=320),
             color=alt.Color("label:N", legend=None),
             tooltip=["label:N", alt.Tooltip("yuan:Q", format=",.0f")],
         )

@@ -23,7 +23,7 @@ def homes_vs_shanghai(rows: dict, derived: dict):
         .mark_bar()
         .encode(
             x=alt.X("homes:Q", title="Homes (about)", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("what:N", title=None, sort=None, axis=alt.Axis(labelLimit=230)),
+            y=charts.category_axis("what:N", label_limit=230),
             color=alt.Color("what:N", legend=None),
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("homes:Q", format=",.0f")],
         )
@@ -58,7 +58,7 @@ def npl_official_vs_estimate(rows: dict, derived: dict):
         .mark_bar()
         .encode(
             x=alt.X("ratio:Q", title="Share of loans that are non-performing (%)"),
-            y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=230)),
+            y=charts.category_axis("measure:N", label_limit=230),
             color=alt.Color("measure:N", legend=None),
             tooltip=[
                 alt.Tooltip("measure:N", title=" "),

@@ -101,22 +101,10 @@ def ltv_sensitivity(figures: dict, prepayment: float):
         )
     )
     threshold = figures["fact_high_ltv_threshold"]
-    rules = (
-        alt.Chart(
-            pd.DataFrame(
-                {
-                    "y": [threshold, 100.0],
-                    "label": [f"{threshold:.0f} % (high LTV)", "100 % (negative equity)"],
-                }
-            )
-        )
-        .mark_rule(strokeDash=[4, 4], color=charts.MUTED)
-        .encode(y="y:Q")
+    lines = charts.reference_lines(
+        [threshold, 100.0], [f"{threshold:.0f} % (high LTV)", "100 % (negative equity)"], dx=4, dy=-6
     )
-    labels = rules.mark_text(align="left", dx=4, dy=-6, color=charts.TEXT).encode(
-        x=alt.value(0), text="label:N"
-    )
-    ltv_chart = alt.layer(model, points, rules, labels, title="Mortgage LTV against the house-price fall")
+    ltv_chart = alt.layer(model, points, *lines, title="Mortgage LTV against the house-price fall")
     return charts.finish(
         ltv_chart,
         source=sources.line([(retail.SEED, "图表19"), (retail.SEED, "图表21")], suffix="Line: book model"),
@@ -148,12 +136,7 @@ def stress(result: dict, figures: dict):
         .encode(
             x=alt.X("measure:N", title=None, sort=measures, axis=alt.Axis(labels=False, ticks=False)),
             y=alt.Y("value:Q", title="NPL ratio (%)"),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                sort=measures,
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
-            ),
+            color=charts.legend_below("measure:N", sort=measures, legend={"columns": 1, "labelLimit": 400}),
             column=alt.Column("product_en:N", title=None),
             row=alt.Row("period:N", title=None),
             tooltip=[

@@ -1,0 +1,186 @@
+"""The cycle chapter's own assumptions: the links no source gives, each with a default, a range
+and a reason, and the fixed choices of its projection.
+
+* :class:`Assumption` and :func:`assumptions` — the twelve assumptions (several anchored on
+  source figures), :func:`defaults` — their defaults by name;
+* :data:`HARSHER` — the harsher case: the upper ends of the price assumptions' ranges;
+* :data:`START_YEAR`, :data:`YEARS_TO_2027`, :data:`YEARLY_FALL_CAP` — the projection's frame.
+
+The table a reader sees is :func:`helpers.chapters.cycle.tables.assumption_table`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from helpers.chapters import retail_risk as retail
+
+from .source_figures import inputs
+
+START_YEAR = 2026
+"""First year of the projection: the loans hidden at end-2025 are recognised from 2026 on."""
+YEARS_TO_2027 = 2
+"""Years of collateral sales that reach the retail chapter's 2027 horizon (2026 and 2027)."""
+YEARLY_FALL_CAP = 0.5
+"""A cap on the feedback's price fall in any one year (no reading of the sources comes near it)."""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One link the sources do not give: the book's default, its range, and why."""
+
+    name: str
+    label: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    reason: str
+    drawn: bool  # drawn in the Monte Carlo
+
+
+def assumptions() -> list[Assumption]:
+    """The book's assumptions, defaults and ranges (several anchored on source figures)."""
+    i = inputs()
+    rs = retail.published_scenario()
+    lo_lgd = i["listing_discount"]
+    hi_lgd = i["half_price"]
+    return [
+        Assumption(
+            "hidden_ratio",
+            "Hidden NPL ratio (share of loans)",
+            i["jri_ratio"],
+            i["official_ratio"],
+            i["jri_ratio"],
+            "fraction",
+            "Between the official ratio (no hidden bad loans) and the Japan Research Institute's "
+            "estimate; the estimate's scope and method are not given.",
+            True,
+        ),
+        Assumption(
+            "lgd",
+            "Loss given default",
+            i["auction_final_discount"],
+            lo_lgd,
+            hi_lgd,
+            "fraction",
+            "Bracketed by the collateral evidence: the discount on bank-listed homes (low), the "
+            "average final auction discount (default) and half-price sales (high). Assumes a bad "
+            "loan is about as large as its collateral's market value.",
+            True,
+        ),
+        Assumption(
+            "response",
+            "Price fall per unit of extra supply (ε)",
+            1.0,
+            0.0,
+            3.0,
+            "ratio",
+            "The sources give none. 0 switches the price effect off; 1 lets supply of 1 % of a year's "
+            "national new-home sales cut prices 1 %; up to 3 because the collateral sits in weaker "
+            "local markets, where auctions were not clearing even at a discount.",
+            True,
+        ),
+        Assumption(
+            "conversion",
+            "Share of newly high-LTV mortgages that go bad",
+            0.5,
+            0.0,
+            1.0,
+            "fraction",
+            "The report treats the high-LTV share as an upper bound on mortgage bad loans (1) and "
+            "says high LTV need not mean default; we take the middle.",
+            True,
+        ),
+        Assumption(
+            "price_decline",
+            "Tier-3/4 price fall, 2021 to now",
+            rs.price_decline,
+            0.2,
+            0.4,
+            "fraction",
+            "The retail chapter's default (the middle row of the report's LTV table), ±10 points.",
+            True,
+        ),
+        Assumption(
+            "extra_decline_2027",
+            "Further price fall to 2027, before the feedback",
+            rs.extra_decline_2027,
+            0.1,
+            0.3,
+            "fraction",
+            "The report's assumed further fall, ±10 points.",
+            True,
+        ),
+        Assumption(
+            "exposure_years",
+            "Years over which hidden bad loans are recognised",
+            rs.exposure_years,
+            4.0,
+            8.0,
+            "years",
+            "The report spreads extra mortgage bad loans over six years; we allow four to eight.",
+            True,
+        ),
+        Assumption(
+            "loan_share_of_assets",
+            "Loans as a share of bank assets",
+            0.55,
+            0.5,
+            0.6,
+            "fraction",
+            "Not in the sources; needed to turn the return on assets into yearly earnings. "
+            "Checked against the profit base the retail report's own ratios imply.",
+            True,
+        ),
+        Assumption(
+            "home_size_m2",
+            "Floor area of a home (m²)",
+            100.0,
+            90.0,
+            120.0,
+            "m2",
+            "Not in the sources; turns new-home sales (in m²) into homes. The 105 m² home sold "
+            "at half price lies inside the range.",
+            False,
+        ),
+        Assumption(
+            "demand_response",
+            "Rise in home purchases per unit fall in the monthly payment (η)",
+            1.0,
+            0.0,
+            2.0,
+            "ratio",
+            "The sources give none; 1 means a payment 1 % lower brings 1 % more buyers.",
+            False,
+        ),
+        Assumption(
+            "subsidy_pp",
+            "Interest subsidy on new first-home loans (points)",
+            1.0,
+            0.0,
+            3.0,
+            "pp",
+            "Proposed without a size; the policy chapter's default.",
+            False,
+        ),
+        Assumption(
+            "term_years",
+            "Mortgage term for the payment arithmetic (years)",
+            30.0,
+            10.0,
+            30.0,
+            "years",
+            "The policy chapter's default; the longest term the sources mention.",
+            False,
+        ),
+    ]
+
+
+def defaults() -> dict:
+    """The assumptions' defaults by name: :func:`.scenario.run` uses them for any not given."""
+    return {a.name: a.default for a in assumptions()}
+
+
+HARSHER = {"price_decline": 0.4, "extra_decline_2027": 0.3, "response": 3.0}
+"""A harsher case: the upper ends of the price assumptions' ranges."""
