@@ -292,7 +292,7 @@ CELLS_DIR = "ledger/cells"
 """The per-cell spec files, relative to the data folder: ``<chapter>.csv`` and ``claims.csv``."""
 
 CELL_FILES = ["disposals", "housing", "retail", "policy", "claims"]
-"""Spec files in ledger order (``claims.csv`` is optional: hreread's rows from the reread)."""
+"""Spec files in ledger order (``claims.csv`` is optional: the claims of the end-to-end reread)."""
 
 CELL_FIELDS = [
     "id",
