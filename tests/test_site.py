@@ -248,26 +248,6 @@ def test_vega_bundle_shipped_once_not_inlined():
         assert "window.vegaEmbed=" not in text, f"{rel} inlines the vega bundle"
 
 
-@pytest.mark.parametrize("page_path", [p for p in site_pages() if p != "index.html"])
-def test_accessibility_no_serious_violations(page_path, server, browser):
-    """axe-core (shipped inside axe-playwright-python) finds no serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = browser.new_page()
-    page.goto(server + page_path, wait_until="load")
-    settle(page)
-    for i in range(page.locator(".vega-chart").count()):
-        page.locator(".vega-chart").nth(i).locator("svg, canvas").first.wait_for(timeout=15_000)
-    results = Axe().run(page)
-    page.close()
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{page_path}:\n" + "\n".join(bad)
-
-
 def test_every_chart_is_a_numbered_captioned_figure():
     """Charts are shown through glue figures: inside <figure>, with a numbered caption and a description."""
     missing = []
