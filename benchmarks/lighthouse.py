@@ -15,7 +15,7 @@ It is a benchmark, not a test (no timed tests in ``make test``); ``tests/test_pa
 checks what decides the scores (axe-core with Lighthouse's rules, render-blocking resources,
 what the largest paint waits for, the head's tags).
 
-``--markdown`` also prints the results as the README's table.
+``--markdown`` also prints the results as the README's table; ``--once`` runs no page twice.
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    as_markdown = "--markdown" in argv
-    argv = [a for a in argv if a != "--markdown"]
+    as_markdown, once = "--markdown" in argv, "--once" in argv
+    argv = [a for a in argv if a not in ("--markdown", "--once")]
     cli = install()
     httpd = preview.serve(0)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -129,7 +129,7 @@ def main(argv: list[str]) -> int:
             r = run(cli, base + page)
             results[page] = [r]
             print(line(page, r), flush=True)
-            if misses(r):  # once more: is it the page, or the machine's load?
+            if misses(r) and not once:  # once more: is it the page, or the machine's load?
                 r = run(cli, base + page)
                 results[page].append(r)
                 print(line(page + " (again)", r), flush=True)

@@ -94,3 +94,17 @@ def test_wide_tables_stack_on_phones_and_rows_have_headers():
         frame[["case", "column 0 (trillion yuan)"]], {"case": "case", "column 0 (trillion yuan)": "x"}
     )
     assert "stack" not in narrow._repr_html_()
+
+
+def test_wide_markdown_tables_get_labels_and_stack():
+    heads = "".join(f"<th class='head'><p>h{i} &amp; more</p></th>" for i in range(5))
+    cells = "".join(f"<td><p>v{i}</p></td>" for i in range(5))
+    page = f'<table class="table"><thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody></table>'
+    out = site_assets.stack_markdown_tables(page)
+    assert '<table class="table stack">' in out
+    assert '<td data-label="h0 &amp; more"><p>v0</p></td>' in out
+    narrow = page.replace(heads, heads[: heads.index("<th", 5)])
+    narrow = (
+        '<table class="table"><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    )
+    assert site_assets.stack_markdown_tables(narrow) == narrow

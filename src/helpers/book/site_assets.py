@@ -9,8 +9,8 @@ Jupyter Book adds every ``.js`` file under ``_static`` to every page as a plain,
   finished document, so deferring changes nothing but the first paint);
 * defers the scripts Sphinx and the theme's extensions add (copy button, toggles, tabs,
   highlighting), all but ``documentation_options.js``, which inline scripts in the head use;
-* defers the search tools the theme writes into every page's head (the search page itself keeps
-  its own): search-as-you-type is off, so they are needed only once a reader searches;
+* drops the search tools the theme writes into every page's head (the search page itself keeps
+  its own): search-as-you-type is off, so they are needed only on the search page;
 * after the build, joins the ten stylesheets every page links (the theme's 397 kB among them) into
   one, ``_static/book-site-<digest>.css``, keeping only the rules whose classes and ids occur in
   the site's pages or scripts (:func:`purge_css`), so a page waits for one small stylesheet
@@ -23,6 +23,7 @@ Jupyter Book adds every ``.js`` file under ``_static`` to every page as a plain,
 from __future__ import annotations
 
 import hashlib
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -67,11 +68,13 @@ def defer_page_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = scripts
 
 
-def defer_search_scripts(text: str, is_search_page: bool) -> str:
-    """Add ``defer`` to the search tools in the head of every page but the search page."""
+def drop_search_scripts(text: str, is_search_page: bool) -> str:
+    """Remove the search tools (and the 35 kB search index) from the head of every page but the
+    search page: search-as-you-type is off, so a search always goes to the search page, which
+    loads them itself. Kept, they cost every page their download, parsing and compilation."""
     if is_search_page:
         return text
-    return _SEARCH_SCRIPT.sub(r'<script defer src="\1"></script>', text)
+    return _SEARCH_SCRIPT.sub("", text)
 
 
 # ----------------------------------------------------------------------------- accessibility
@@ -101,6 +104,41 @@ def mend_markup(text: str) -> str:
     for pattern, replacement in _MENDS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# ----------------------------------------------------------------------------- Markdown tables
+
+_MD_TABLE = re.compile(r'<table class="table">(.*?)</table>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+STACK_COLUMNS = 5
+"""A Markdown table (a ``table.table`` Sphinx writes) with this many columns or more is too wide
+for a phone's column: it is stacked there (``book.css``), as wide tables of the book's helper are."""
+
+
+def stack_markdown_tables(text: str) -> str:
+    """Give every data cell of a Markdown table its column's header as ``data-label`` (the
+    stacked layout shows it), and ``stack`` to the tables with :data:`STACK_COLUMNS` or more columns."""
+
+    def label(match):
+        body = match.group(1)
+        head = re.search(r"<thead>(.*?)</thead>", body, re.S)
+        if not head:
+            return match.group(0)
+        labels = [
+            html.escape(html.unescape(" ".join(_TAGS.sub("", h).split())), quote=True)
+            for h in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S)
+        ]
+        if len(labels) < STACK_COLUMNS:
+            return match.group(0)
+
+        def row(tr):
+            cells = iter(labels)
+            return re.sub(r"<td\b", lambda _: f'<td data-label="{next(cells, "")}"', tr.group(0))
+
+        body = re.sub(r"<tr\b.*?</tr>", row, body, flags=re.S)
+        return f'<table class="table stack">{body}</table>'
+
+    return _MD_TABLE.sub(label, text)
 
 
 # ----------------------------------------------------------------------------- stylesheets
@@ -295,8 +333,9 @@ def rewrite_pages(app, exception) -> None:
         stale.unlink()
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        new = defer_search_scripts(text, page == outdir / "search.html")
+        new = drop_search_scripts(text, page == outdir / "search.html")
         new = mend_markup(new)
+        new = stack_markdown_tables(new)
         new = inline_documentation_options(new, outdir)
         new = one_stylesheet(new, page, outdir, bundles, tokens)
         if new != text:
