@@ -345,5 +345,5 @@ def rewrite_pages(app, exception) -> None:
 def setup(app):
     app.connect("config-inited", defer_scripts, priority=900)
     app.connect("html-page-context", defer_page_scripts, priority=900)
-    app.connect("build-finished", rewrite_pages)
+    app.connect("build-finished", rewrite_pages, priority=900)  # after the theme rewrites pygments.css
     return {"parallel_read_safe": True, "parallel_write_safe": True}
