@@ -108,3 +108,29 @@ def test_wide_markdown_tables_get_labels_and_stack():
         '<table class="table"><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
     )
     assert site_assets.stack_markdown_tables(narrow) == narrow
+
+
+def test_rewrite_twice_keeps_the_joined_file_pages_link(tmp_path):
+    """Sphinx rewrites only changed pages: a page rewritten before keeps a file that exists."""
+    from types import SimpleNamespace
+
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "a.css").write_text(".a{color:red}")
+    (static / "b.css").write_text(".b{color:green}")
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<html><head><link rel="stylesheet" href="_static/a.css" />\n'
+        '<link rel="stylesheet" href="_static/b.css" />\n</head><body class="a b"></body></html>'
+    )
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    for _ in range(2):
+        site_assets.rewrite_pages(app, None)
+        linked = re_search_bundle(page.read_text())
+        assert (static / linked).exists()
+
+
+def re_search_bundle(text: str) -> str:
+    import re
+
+    return re.search(r"_static/(book-site-[0-9a-f]+\.css)", text).group(1)

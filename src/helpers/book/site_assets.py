@@ -329,8 +329,6 @@ def rewrite_pages(app, exception) -> None:
     pages = sorted(p for p in outdir.rglob("*.html") if "_static" not in p.relative_to(outdir).parts)
     tokens = site_tokens(outdir)
     bundles: dict = {}
-    for stale in outdir.joinpath("_static").glob("book-site-*.css"):
-        stale.unlink()
     for page in pages:
         text = page.read_text(encoding="utf-8")
         new = drop_search_scripts(text, page == outdir / "search.html")
@@ -340,6 +338,14 @@ def rewrite_pages(app, exception) -> None:
         new = one_stylesheet(new, page, outdir, bundles, tokens)
         if new != text:
             page.write_text(new, encoding="utf-8")
+    # Sphinx rewrites only the pages that changed: the others keep linking the joined file they
+    # were given before, so only files no page links any more are removed.
+    linked = set()
+    for page in pages:
+        linked.update(re.findall(r"_static/(book-site-[0-9a-f]+\.css)", page.read_text(encoding="utf-8")))
+    for stale in outdir.joinpath("_static").glob("book-site-*.css"):
+        if stale.name not in linked:
+            stale.unlink()
 
 
 def setup(app):
