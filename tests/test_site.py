@@ -178,9 +178,11 @@ def test_reader_can_filter_the_ledger_by_chapter_and_status(server, browser):
     chapter.select_option(name)
     status.select_option("source error")
     visible = table.locator("tbody tr:not([hidden])")
-    cells = [visible.nth(i).locator("td").nth(0).inner_text().strip() for i in range(visible.count())]
+    # A row's cells in order, as the filter counts them (the first is a row header, <th scope="row">).
+    cells = [visible.nth(i).locator("th, td").nth(0).inner_text().strip() for i in range(visible.count())]
     states = [
-        visible.nth(i).locator("td").nth(status_column).inner_text().strip() for i in range(visible.count())
+        visible.nth(i).locator("th, td").nth(status_column).inner_text().strip()
+        for i in range(visible.count())
     ]
     count = page.locator(".ledger-count").first.inner_text()
     page.close()
