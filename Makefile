@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast publish site run chromium system-packages lock chapter preview lab benchmark clean help
+.PHONY: book test test-fast publish site run chromium system-packages lock chapter preview lab benchmark lighthouse clean help
 
 help:
 	@echo "make book        build the site and its PDF edition into _build/html (executes changed chapters only)"
@@ -21,6 +21,7 @@ help:
 	@echo "make preview     rebuild and serve the site on http://127.0.0.1:8000 while you write"
 	@echo "make lab         JupyterLab on http://127.0.0.1:$(LAB_PORT): each chapter .md opens as a notebook"
 	@echo "make benchmark   time cold, no-change and one-chapter builds; page transfer sizes"
+	@echo "make lighthouse  Lighthouse (mobile) on every page of the built site, or PAGES=\"a.html b.html\""
 	@echo "make lock        re-pin requirements.lock from pyproject.toml (the one list of direct dependencies)"
 
 # Bytecode is compiled at install (--compile-bytecode): this machine sets PYTHONDONTWRITEBYTECODE,
@@ -83,6 +84,13 @@ lab: $(STAMP)
 
 benchmark: $(STAMP) chromium
 	$(PY) benchmarks/build_times.py
+
+# Lighthouse 12.8.2 (npm, pinned, installed into _build/lighthouse on first use) with Debian's
+# Chromium, mobile profile, on the site served compressed; exits 1 below the page budget. Not part
+# of `make test` (its timings depend on the machine's load); tests/test_page_budget.py checks what
+# decides them.
+lighthouse: book chromium
+	$(PY) benchmarks/lighthouse.py $(PAGES)
 
 # pyproject.toml is the one list of direct dependencies; the lock pins them all, every extra included.
 # rfc3987-syntax (which JupyterLab's jupyter-events asks of jsonschema) is left out: jsonschema

@@ -244,3 +244,21 @@ def test_sphinx_runs_only_when_the_staged_source_changed(scratch):
     assert fourth.returncode == 0, fourth.stderr
     assert "building the site from scratch" in fourth.stdout
     assert not extra.exists() and page.exists()
+
+
+def test_the_site_stamp_follows_the_books_own_sphinx_extensions(tmp_path):
+    """A code change in a local Sphinx extension (helpers.* in _config.yml) runs Sphinx again;
+    a comment does not; other extensions are not the book's to fingerprint."""
+    from helpers.build import pipeline
+
+    ext = tmp_path / "src" / "helpers" / "book" / "ext.py"
+    ext.parent.mkdir(parents=True)
+    ext.write_text('"""An extension."""\n\n\ndef setup(app):\n    return {}\n')
+    (tmp_path / "_config.yml").write_text(
+        "sphinx:\n  config:\n    extensions:\n      - myst_nb\n      - helpers.book.ext\n"
+    )
+    before = pipeline._local_extensions_key(tmp_path)
+    ext.write_text(ext.read_text() + "# a comment\n")
+    assert pipeline._local_extensions_key(tmp_path) == before
+    ext.write_text(ext.read_text().replace("return {}", "return {'parallel_read_safe': True}"))
+    assert pipeline._local_extensions_key(tmp_path) != before

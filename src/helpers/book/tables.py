@@ -116,6 +116,9 @@ LONG = 20
 """A table with more rows than this is collapsed (the reader opens it), with a CSV download."""
 
 MISSING = "–"
+STACK_EM = 24.0
+"""Tables estimated wider than this many ems (a 390 px phone's column at the tables' font size)
+are stacked on narrow screens."""
 _NUM = ' class="num"'
 
 
@@ -223,8 +226,33 @@ class Table:
         text = self.frame.to_string(index=False) if self.rows else "(no rows)"
         return (f"{self.caption}\n" if self.caption else "") + text
 
+    @property
+    def row_headers(self) -> bool:
+        """Whether the first column names the rows (a text column, or one under an empty header):
+        its cells are then row headers (``<th scope="row">``), so every cell has a header."""
+        return bool(self.headers) and (self.headers[0] == "" or not self.numeric[0]) and len(self.headers) > 1
+
+    def min_width_em(self) -> float:
+        """A rough lower bound of the table's width in ems at its own font size: each column as
+        wide as its longest unbreakable piece (a number, or the longest word of a text or header),
+        plus padding. Used to choose the stacked layout on narrow screens."""
+        total = 0.0
+        for i, (head, num) in enumerate(zip(self.headers, self.numeric)):
+            pieces = head.split() + [
+                piece for row in self.rows for piece in ([row[i]] if num else row[i].split())
+            ]
+            total += 0.55 * max((len(p) for p in pieces), default=0) + 1.2
+        return total
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the table is stacked on a narrow screen (see ``book.css``): each row becomes a
+        block of "header: value" lines. True when the table cannot fit a phone's column
+        (about 24 ems at the table's font size, 358 px)."""
+        return len(self.headers) > 2 and self.min_width_em() > STACK_EM
+
     def _table_html(self) -> str:
-        cls = "book-table" + (f" {self.css}" if self.css else "")
+        cls = "book-table" + (f" {self.css}" if self.css else "") + (" stack" if self.stacked else "")
         out = [f'<table class="{cls}">']
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
@@ -232,11 +260,16 @@ class Table:
         for head, num in zip(self.headers, self.numeric):
             out.append(f'<th scope="col"{_NUM if num else ""}>{html.escape(head)}</th>')
         out.append("</tr></thead><tbody>")
+        row_headers = self.row_headers
         for row in self.rows:
             out.append("<tr>")
-            for cell, num, code in zip(row, self.numeric, self.code):
+            for i, (cell, num, code, head) in enumerate(zip(row, self.numeric, self.code, self.headers)):
                 text = f"<code>{html.escape(cell)}</code>" if code and cell != MISSING else html.escape(cell)
-                out.append(f"<td{_NUM if num else ''}>{text}</td>")
+                label = f' data-label="{html.escape(head)}"' if head else ""
+                if i == 0 and row_headers:
+                    out.append(f'<th scope="row"{label}{_NUM if num else ""}>{text}</th>')
+                else:
+                    out.append(f"<td{label}{_NUM if num else ''}>{text}</td>")
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)

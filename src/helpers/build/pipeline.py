@@ -165,6 +165,22 @@ def source_digest(paths: list[Path], root: Path = ROOT) -> str:
     return inputs.source_fingerprint(paths, root)
 
 
+def _local_extensions_key(root: Path = ROOT) -> str:
+    """Fingerprint of the book's own Sphinx extensions (``helpers.*`` in ``_config.yml``'s
+    ``sphinx.config.extensions``): they shape every page, so a change in their code (not a comment)
+    runs Sphinx again. Each is fingerprinted by its syntax tree, docstrings kept."""
+    from . import inputs
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    names = ((config.get("sphinx") or {}).get("config") or {}).get("extensions") or []
+    parts = []
+    for name in sorted(n for n in names if str(n).startswith("helpers.")):
+        base = root / "src" / Path(*name.split("."))
+        path = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+        parts.append(f"{name}={inputs.module_fingerprint(path, keep_docstrings=True)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def files_digest(paths: list[Path], root: Path = ROOT) -> str:
     """SHA-256 over each file's path (relative to ``root``) and bytes, in the order given."""
     h = hashlib.sha256()
@@ -1005,6 +1021,7 @@ def _build_site(strict: bool) -> Path:
         files_digest([*staged, ROOT / "requirements.lock"])
         + " ".join(cmd[3:]).replace(str(ROOT), "")
         + f" font {fonts.font_key(characters)}"
+        + f" extensions {_local_extensions_key()}"
     )
     stamp = BUILD / "site.sha256"
     font_path = Path("_static") / "fonts" / fonts.FONT_FILE
