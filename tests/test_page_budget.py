@@ -88,7 +88,6 @@ def site_pages() -> list[str]:
 READING_PAGES = [p for p in site_pages() if p != REDIRECT]
 
 
-
 PAINT = """() => new Promise(resolve => {
   const out = {blocking: [], lcp: null};
   for (const e of performance.getEntriesByType('resource')) {
