@@ -308,7 +308,7 @@ CELL_FIELDS = [
     "whatif",
     "note",
 ]
-"""Columns every cells file must have (the agreed format, ``/work/notes/ledger-spec.md``)."""
+"""Columns every cells file must have (the format is described in AUTHORING.md and the ledger appendix)."""
 
 CELL_EXTRA_FIELDS = ["published", "inputs", "args"]
 """Optional columns: references into ``data/`` for the generic relations, and a function's arguments."""

@@ -11,6 +11,11 @@ nearest to the printed one that the claim allows, so a claim that holds matches.
 from __future__ import annotations
 
 from helpers.book import data, lookup
+from helpers.book.claim_cells import at_least as _at_least
+from helpers.book.claim_cells import at_most as _at_most
+from helpers.book.claim_cells import cell as _cell
+from helpers.book.claim_cells import clip as _clip
+from helpers.book.claim_cells import equal as _equal
 from helpers.book.intervals import Interval, total
 
 ZH = "000_53446e2d23b336c6.txt"
@@ -18,50 +23,7 @@ EN = "001_3d7b5ccb12dc6b79.txt"
 
 
 # ----------------------------------------------------------------------------- helpers
-# (the same encoding as helpers.chapters.retail_risk.claims; see its docstring)
-
-
-def _clip(x: float, low: float | None, high: float | None) -> float:
-    if low is not None and x < low:
-        return low
-    if high is not None and x > high:
-        return high
-    return x
-
-
-def _cell(published: float, recomputed: float, low=None, high=None, **values) -> dict:
-    """The result dict of the ledger-spec format; ``values`` fill the note template."""
-    return {
-        "published": float(published),
-        "recomputed": float(recomputed),
-        "low": None if low is None else float(low),
-        "high": None if high is None else float(high),
-        "values": {
-            "published": float(published),
-            "recomputed": float(recomputed),
-            **({} if low is None else {"low": float(low)}),
-            **({} if high is None else {"high": float(high)}),
-            **values,
-        },
-    }
-
-
-def _at_least(published: float, bound: Interval, **values) -> dict:
-    """``published >= bound``: recomputed = max(published, bound as printed); low = the
-    bound's lowest admissible value."""
-    return _cell(published, _clip(published, bound.mid, None), bound.low, None, bound=bound.mid, **values)
-
-
-def _at_most(published: float, bound: Interval, **values) -> dict:
-    """``published <= bound``: recomputed = min(published, bound as printed); high = the
-    bound's highest admissible value."""
-    return _cell(published, _clip(published, None, bound.mid), None, bound.high, bound=bound.mid, **values)
-
-
-def _equal(published: float, first: float, first_decimals: int, **values) -> dict:
-    """A figure printed twice: the second printing against the first and its rounding."""
-    iv = Interval.printed(first, first_decimals)
-    return _cell(published, first, iv.low, iv.high, first=first, **values)
+# (helpers.book.claim_cells: one encoding of the relations for every chapter)
 
 
 def _homes(institution: str, source: str) -> float:

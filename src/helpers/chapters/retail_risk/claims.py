@@ -2,19 +2,8 @@
 
 Each function takes a row of ``data/ledger/cells/claims.csv`` (a dict; unused beyond its id)
 and returns ``{"published", "recomputed", "low", "high", "values"}`` for one published cell
-(see ``/work/notes/ledger-spec.md``, relation ``fn:claims.<name>``). Published values come from
-``data/``; nothing is typed here. How each relation is encoded:
-
-* **equal** (a figure printed twice): ``published`` is the second printing, ``recomputed`` the
-  first (in the published unit), ``[low, high]`` the first printing's rounding interval.
-* **at_least / at_most** (a comparison such as "exceeds", "lower", "the most"): the claim
-  bounds the published figure by another published figure ``b``. ``[low, high]`` is what the
-  claim allows (``[b, ∞)`` or ``(-∞, b]``, ``None`` for an open end, widened by ``b``'s rounding)
-  and ``recomputed = clip(published, low, high)``: the value nearest to the printed one that the
-  source's other numbers allow. A claim that holds therefore *matches*; one that holds only at
-  the edge of the rounding is *within rounding*; one that fails is a finding.
-* **between** (a stated range or a threshold read from a table): ``[low, high]`` are the ends
-  the source's numbers give, ``recomputed`` the central or interpolated value.
+(relation ``fn:claims.<name>``; the encoding is in :mod:`helpers.book.claim_cells`). Published values come from
+``data/``; nothing is typed here.
 """
 
 from __future__ import annotations
@@ -22,6 +11,11 @@ from __future__ import annotations
 import statistics
 
 from helpers.book import data, intervals, lookup
+from helpers.book.claim_cells import at_least as _at_least
+from helpers.book.claim_cells import at_most as _at_most
+from helpers.book.claim_cells import cell as _cell
+from helpers.book.claim_cells import clip as _clip
+from helpers.book.claim_cells import equal as _equal
 from helpers.book.intervals import Interval
 
 SEED = "002_618ba3871ebc0b54.txt"
@@ -30,50 +24,6 @@ PRODUCTS = ("mortgage", "credit_card", "consumer", "business")
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _clip(x: float, low: float | None, high: float | None) -> float:
-    if low is not None and x < low:
-        return low
-    if high is not None and x > high:
-        return high
-    return x
-
-
-def _cell(published: float, recomputed: float, low=None, high=None, **values) -> dict:
-    """The result dict of the ledger-spec format; ``values`` fill the note template."""
-    return {
-        "published": float(published),
-        "recomputed": float(recomputed),
-        "low": None if low is None else float(low),
-        "high": None if high is None else float(high),
-        "values": {
-            "published": float(published),
-            "recomputed": float(recomputed),
-            **({} if low is None else {"low": float(low)}),
-            **({} if high is None else {"high": float(high)}),
-            **values,
-        },
-    }
-
-
-def _at_least(published: float, bound: Interval, **values) -> dict:
-    """``published >= bound``: recomputed = max(published, bound as printed); low = bound's
-    lowest admissible value (its rounding), so a claim met only inside the rounding is
-    *within rounding*, not a match."""
-    return _cell(published, _clip(published, bound.mid, None), bound.low, None, bound=bound.mid, **values)
-
-
-def _at_most(published: float, bound: Interval, **values) -> dict:
-    """``published <= bound``: recomputed = min(published, bound as printed); high = bound's
-    highest admissible value."""
-    return _cell(published, _clip(published, None, bound.mid), None, bound.high, bound=bound.mid, **values)
-
-
-def _equal(published: float, first: float, first_decimals: int, **values) -> dict:
-    """A figure printed twice: the second printing against the first and its rounding."""
-    iv = Interval.printed(first, first_decimals)
-    return _cell(published, first, iv.low, iv.high, first=first, **values)
 
 
 def _fact(indicator: str, unit: str | None = None, field: str = "value") -> float:
