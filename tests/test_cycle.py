@@ -8,6 +8,7 @@ for a data flow that runs one way through its modules."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 from pathlib import Path
@@ -428,6 +429,39 @@ def test_slider_chart_formula_equals_the_model_and_the_spec_stays_small(base):
     assert len(json.dumps(spec)) < 15_000  # the site's caption check reads 20,000 characters past a chart
     names = {p["name"] for p in spec["params"]}
     assert names == {"hsel", "lgd", "eps", "pol"}
+
+
+def test_the_coverage_floor_in_labels_and_verdicts_comes_from_the_data(base, monkeypatch):
+    """The buffer "above the 150 % coverage floor" names the floor that retail_facts records: with
+    the data row changed, every label, tooltip and verdict sentence about it changes, and no
+    string still says 150 (the old code typed it in seven places)."""
+    from helpers.book import lookup
+    from helpers.chapters.cycle import figures
+
+    assert source_figures.coverage_floor() == "150 %"
+    real = lookup.row
+
+    def moved(table, **where):
+        found = real(table, **where)
+        if where.get("indicator") == "excess_provision_threshold":
+            found = found.copy()
+            found["value"] = 137.5
+        return found
+
+    monkeypatch.setattr(lookup, "row", moved)
+    assert source_figures.coverage_floor() == "137.5 %"
+    verdict = cycle.verdicts(base)["v_excess"]
+    assert "137.5 % coverage floor" in verdict and "150" not in verdict
+    assert "Provisions above 137.5 % cover" in cycle_tables.break_even_table(base).index
+    one = np.array([1.0])
+    mc = {"loss": one, "earnings": one, "excess": one, "provisions": one, "draws": {"exposure_years": one}}
+    assert "Provisions above 137.5 % cover" in simulation.exceedance(mc).index
+    fan = pd.DataFrame({"year": [2026, 2027], **{q: [0.5, 1.0] for q in ("q05", "q25", "q50", "q75", "q95")}})
+    settings = loss_frontier.frontier_settings(base)
+    rows = settings.pop("rows")
+    for chart in (figures.fan_chart(fan, 1.0, 0.5, 1000), figures.frontier_chart(rows, **settings)):
+        text = json.dumps(chart.to_dict(), ensure_ascii=False)
+        assert "137.5 % cover" in text and "150 % cover" not in text
 
 
 # ----------------------------------------------------------------------------- the package's layout

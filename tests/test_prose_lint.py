@@ -1,4 +1,4 @@
-"""The prose lint: no source figure typed into a chapter's prose, and none typed into a ledger note."""
+"""The prose lint: no source figure typed into a chapter's prose, nor into a helper's reader-facing string."""
 
 from pathlib import Path
 
@@ -74,19 +74,93 @@ def test_numbers_in_drops_roles_code_dates_and_labels():
     assert prose_lint.numbers_in("about 70,000 homes in 70 cities") == ["70,000"]
 
 
-def test_ledger_notes_type_no_source_figure():
-    values = prose_lint.data_values()
-    problems = []
-    for module in sorted((ROOT / "src" / "helpers" / "chapters").glob("*/ledger.py")):
-        problems += prose_lint.typed_numbers_in_code(module, values)
+def test_the_helpers_strings_type_no_source_figure():
+    """Every module under src/helpers/chapters and src/helpers/book: titles, labels, tooltips, table
+    rows, verdicts and ledger notes take source figures from data/."""
+    problems = prose_lint.lint_helpers()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_helper_lint_covers_every_chapter_and_book_module():
+    modules = {p.relative_to(ROOT).as_posix() for p in prose_lint.helper_modules()}
+    assert "src/helpers/chapters/cycle/figures.py" in modules
+    assert "src/helpers/chapters/housing_policy/figures.py" in modules
+    assert "src/helpers/book/tables.py" in modules
+    assert all(m.startswith(("src/helpers/chapters/", "src/helpers/book/")) for m in modules)
 
 
 def test_typed_numbers_in_code_flags_plain_strings_not_fields(tmp_path):
     module = tmp_path / "m.py"
     module.write_text('"""Doc 41.0."""\nA = f"{x:.1f} years"\nB = "from 41.0 years"\n', encoding="utf-8")
     problems = prose_lint.typed_numbers_in_code(module, VALUES)
-    assert problems == ["m.py:3: 41.0 typed in a string; quote it from the data"]
+    assert problems == [
+        f"{module}:3: 41.0 typed in a string equals a value in data/ (x.csv); take it from the data"
+    ]
+
+
+# The strings that typed the regulators' provision-coverage floor before it was taken from
+# retail_facts (cycle/__init__.py, cycle/figures.py, the loss table's row label): checked against
+# the real data/, the lint must name each one with its line.
+OLD_CYCLE_STRINGS = """\
+def verdicts(over):
+    return {
+        "v_excess": (
+            "more than the provisions banks hold above the 150 % coverage floor, and the rest would take"
+            if over
+            else "within the provisions banks hold above the 150 % coverage floor, so it would take"
+        ),
+    }
+
+
+say = dict(
+    line2=(
+        "datum.years > 0 ? format(datum.years, '.1f') + ' years of profit beyond the excess provisions'"
+        " : 'inside the provisions above 150 % cover'"
+    ),
+)
+LABELS = ["Provisions above 150 % cover", "… plus one year of profit", "All provisions"]
+DESCRIPTION = (
+    f"By the last year the range runs from {lo:.1f} to {hi:.1f} trillion yuan; dashed lines mark provisions above "
+    f"150 % cover ({excess:.1f})."
+)
+"""
+
+
+def test_the_typed_coverage_floor_is_caught_with_file_and_line(tmp_path):
+    module = tmp_path / "old_cycle.py"
+    module.write_text(OLD_CYCLE_STRINGS, encoding="utf-8")
+    problems = prose_lint.typed_numbers_in_code(module)
+    lines = OLD_CYCLE_STRINGS.split("\n")
+    expected = [i for i, line in enumerate(lines, start=1) if "150 %" in line]
+    assert len(expected) == 5
+    assert [int(p.split(":")[1]) for p in problems] == expected
+    assert all(p.startswith(f"{module}:") and ": 150 typed in a string" in p for p in problems)
+    assert all("retail_facts.csv" in p for p in problems)
+
+
+def test_typed_numbers_in_code_reads_fields_allowances_and_skips_patterns(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import re\n"
+        'A = f"{41.0} years"\n'  # a figure typed straight into a field
+        'B = f"{x:40.7f}"\n'  # a format spec is no text
+        'C = re.compile(r"(?:19|20)\\d\\d|41.0")\n'  # a pattern is no text
+        "# prose-lint: allow 22 (the days of a test)\n"
+        'D = "in 22 days"\n'
+        'E = "in 22 days, again"  # prose-lint: allow 22 (the same)\n'
+        'F = "but 22 here is typed"\n'
+        'G = "dated 2023-12-31, about 2025E and 2024Q1"\n',
+        encoding="utf-8",
+    )
+    problems = prose_lint.typed_numbers_in_code(module, {**VALUES, 31.0: {"d.csv"}, 202.0: {"d.csv"}})
+    assert [p.removeprefix(f"{module}:").split(" typed")[0] for p in problems] == ["2: 41.0", "8: 22"]
+
+
+def test_main_lints_pages_and_modules(tmp_path, capsys):
+    module = tmp_path / "m.py"
+    module.write_text('A = "all 34.16 of it"\n', encoding="utf-8")
+    assert prose_lint.main([str(module)]) == 1
+    assert "34.16 typed in a string" in capsys.readouterr().out
 
 
 def test_an_allowance_before_a_figure_covers_its_caption(tmp_path):

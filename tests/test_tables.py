@@ -29,6 +29,14 @@ def test_number_is_fixed_point_with_separators(value, decimals, text):
     assert tables.number(value, decimals) == text
 
 
+def test_as_printed_keeps_the_figures_own_decimals():
+    assert tables.as_printed(150.0) == "150"
+    assert tables.as_printed(3.8) == "3.8"
+    assert tables.as_printed(21105.6) == "21,105.6"
+    assert tables.as_printed(21105.6, thousands=False) == "21105.6"
+    assert tables.as_printed(-0.25) == "−0.25"
+
+
 def test_signed_numbers_and_no_scientific_notation():
     assert tables.number(0.2, 2, signed=True) == "+0.20"
     for v in (1e-9, 3.2e15, 123456789.123):

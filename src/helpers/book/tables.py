@@ -192,6 +192,14 @@ def _decimals_of(value) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def as_printed(value, *, thousands: bool = True) -> str:
+    """A published figure as printed: :func:`number` with as many decimals as ``value`` has.
+
+    ``as_printed(150.0) == "150"``, ``as_printed(3.8) == "3.8"``, ``as_printed(21105.6) == "21,105.6"``.
+    """
+    return number(value, _decimals_of(value), thousands=thousands)
+
+
 def _is_number(value) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
 

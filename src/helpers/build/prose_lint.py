@@ -17,10 +17,25 @@ allowed range, say) is allowed by a MyST comment before its paragraph (it lasts 
 blank line, or, put just before a figure, to the end of its caption; say why in parentheses)::
 
     % prose-lint: allow 80 50 (the parameter's allowed range)
+
+The helpers write reader-facing text too (chart titles, axis labels, tooltips, legend entries,
+table row labels, verdict sentences, ledger notes). ``python -m helpers.build.prose_lint
+src/helpers/chapters/cycle/figures.py`` (default, with no argument: every page and every module
+under :data:`HELPER_DIRS`) reads each module's syntax tree and reports a number typed in a string
+(or straight into an f-string field) that equals a value in ``data/``, naming file and line::
+
+    src/helpers/chapters/cycle/figures.py:161: 150 typed in a string equals a value in data/ (…); take it from the data
+
+The check reads the source, not the built pages, because only the source tells a typed figure
+from one formatted out of the data: on the page both read "150 %". Docstrings, format specs and
+regular-expression patterns are not reader text. A right number that equals a data value is
+allowed by a comment on the line before the string or on its lines:
+``# prose-lint: allow 12 (months in a year)``.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 import sys
@@ -43,7 +58,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(?:19|20)\d{2}[–-](?:19|20)?\d{2}\b"
+    r"\b(?:19|20)\d{2}[–-](?:19|20)?\d{2}\b(?![-–/]\d)"
     r"|\b(?:19|20)\d{2}(?:Q[1-4]|H[12]|[-–/](?:0?[1-9]|1[0-2])(?:[-–/]\d{1,2})?)?\b"
     r"|\b[1-4]Q\d{2}\b|\b[12]H\d{2}\b|\bQ[1-4]\b|\b\d{2}E\b"
     r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -52,7 +67,7 @@ _DATE = re.compile(
 )
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![A-Za-z0-9_])"
-    r"|(?<![A-Za-z0-9_.])[-−]?\d+(?:\.\d+)?(?![\d.]\d)(?![A-Za-z_])"
+    r"|(?<![A-Za-z0-9_.])[-−]?\d+(?:\.\d+)?(?!\d)(?!\.\d)(?![A-Za-z_])"
 )
 _NAME = re.compile(r"\b\d+[- ](?:large and medium-sized )?cit(?:y|ies)\b|\d+\s*个?(?:大中)?城")
 CONSTANTS = {100.0}
@@ -196,41 +211,147 @@ def lint(paths=None, values=None) -> list[str]:
     return problems
 
 
+HELPER_DIRS = ("src/helpers/chapters", "src/helpers/book")
+"""Where the helpers that write reader-facing text live: chart titles, axis labels, tooltips, legend
+entries, table row labels, captions, verdict sentences and ledger notes."""
+
+_CODE_ALLOW = re.compile(r"#\s*prose-lint:\s*allow\s+(?P<numbers>[^(\n]+)")
+
+
+def _parents(tree) -> dict[int, object]:
+    return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _not_reader_text(tree) -> set[int]:
+    """Ids of string constants that never reach a reader: docstrings, format specs of f-string
+    fields (``:.1f``) and patterns handed to :mod:`re` (``re.compile(r"(?:19|20)\\d\\d")``)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skip.add(id(node.value))
+        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            skip |= {id(n) for n in ast.walk(node.format_spec)}
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+        ):
+            skip |= {id(n) for n in ast.walk(node.args[0])}
+    return skip
+
+
+def reader_strings(tree):
+    """``(node, text)`` for each piece of text in a module that may reach a reader.
+
+    Every string constant (the literal parts of f-strings included) except docstrings, format
+    specs and regular-expression patterns, and every number typed straight into an f-string field
+    (``f"{150} %"`` types 150 as surely as ``"150 %"`` does). ``node`` is the whole string (the
+    f-string a part belongs to), for its lines.
+    """
+    skip = _not_reader_text(tree)
+    parents = _parents(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or id(node) in skip:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(node.value, str):
+            whole = parent if isinstance(parent, ast.JoinedStr) else node
+            yield whole, node.value
+        elif isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            if isinstance(parent, ast.FormattedValue) and parent.value is node:
+                yield parents.get(id(parent), parent), repr(node.value)
+
+
+def _allowed_in_code(lines: list[str], first: int, last: int) -> set[float]:
+    """Numbers allowed by ``# prose-lint: allow N … (why)``: a comment line just before a string, or a
+    comment on one of its lines."""
+    allowed: set[float] = set()
+    before = [lines[first - 2]] if first >= 2 and lines[first - 2].lstrip().startswith("#") else []
+    for text in before + lines[first - 1 : last]:
+        m = _CODE_ALLOW.search(text)
+        if m:
+            allowed |= {abs(as_number(t)) for t in re.findall(r"[-−]?\d+(?:\.\d+)?", m.group("numbers"))}
+    return allowed
+
+
+def _line_of(lines: list[str], token: str, first: int, last: int) -> int:
+    """The line of a multi-line string on which ``token`` is typed (its first line if not found)."""
+    for n in range(first, last + 1):
+        if n - 1 < len(lines) and re.search(rf"(?<![\d.]){re.escape(token)}(?![\d])", lines[n - 1]):
+            return n
+    return first
+
+
+def _display(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def typed_numbers_in_code(path: Path, values=None) -> list[str]:
+    """Text in a Python module that types a number equal to a value in ``data/``, as ``file:line: …``.
+
+    Reader-facing text written by helpers (chart titles, labels, tooltips, table row labels, verdict
+    sentences, ledger notes) must take source figures from the data: ``f"{floor:.0f} % cover"``
+    passes, ``"150 % cover"`` does not. What :func:`reader_strings` yields is checked as prose is:
+    dates, figure and table numbers, names with a number, whole numbers up to :data:`SMALL` and
+    :data:`CONSTANTS` pass. A number that is right although it equals a data value (a paragraph
+    number in a locator, the 12 months of a year in a formula) is allowed by a comment on the line
+    before the string or on one of its lines: ``# prose-lint: allow 12 (months in a year)``.
+    """
+    values = data_values() if values is None else values
+    source = Path(path).read_text(encoding="utf-8")
+    lines = source.split("\n")
+    tree = ast.parse(source)
+    problems = []
+    for whole, text in reader_strings(tree):
+        first, last = whole.lineno, getattr(whole, "end_lineno", None) or whole.lineno
+        allowed = None
+        for token in numbers_in(text):
+            v = as_number(token)
+            if (float(v).is_integer() and abs(v) <= SMALL) or abs(v) in CONSTANTS:
+                continue
+            files = values.get(round(v, 9)) or values.get(round(abs(v), 9))
+            if not files:
+                continue
+            if allowed is None:
+                allowed = _allowed_in_code(lines, first, last)
+            if abs(v) in allowed:
+                continue
+            problems.append(
+                f"{_display(Path(path))}:{_line_of(lines, token, first, last)}: {token} typed in a string "
+                f"equals a value in data/ ({', '.join(sorted(files)[:3])}); take it from the data"
+            )
+    return sorted(set(problems), key=lambda p: (p.split(":")[0], int(p.split(":")[1]), p))
+
+
+def helper_modules() -> list[Path]:
+    """Every module under :data:`HELPER_DIRS`."""
+    return sorted(p for d in HELPER_DIRS for p in (ROOT / d).rglob("*.py"))
+
+
+def lint_helpers(paths=None, values=None) -> list[str]:
+    """Problems in the helpers' reader-facing strings (``file:line: …``); empty when clean."""
+    values = data_values() if values is None else values
+    problems = []
+    for path in [Path(p) for p in paths] if paths else helper_modules():
+        problems += typed_numbers_in_code(path, values)
+    return problems
+
+
 def main(argv=None) -> int:
-    problems = lint(sys.argv[1:] if argv is None else argv or None)
-    print("\n".join(problems) if problems else "chapter prose: no typed source figure")
+    args = sys.argv[1:] if argv is None else argv
+    pages = [a for a in args if not a.endswith(".py")]
+    modules = [a for a in args if a.endswith(".py")]
+    problems = []
+    if pages or not args:
+        problems += lint(pages or None)
+    if modules or not args:
+        problems += lint_helpers(modules or None)
+    print("\n".join(problems) if problems else "chapter prose and helpers' strings: no typed source figure")
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def typed_numbers_in_code(path: Path, values=None) -> list[str]:
-    """String literals in a Python module (docstrings aside) that type a number equal to a data value.
-
-    The ledger's notes must quote values from the data or the recomputation (f-string fields), not
-    type them: ``f"{x:.1f} %"`` passes, ``"1.43 万亿 + 4251 亿"`` does not. Locators and labels
-    (``图表22``, years, ``1H25``) are excepted as in the prose.
-    """
-    import ast
-
-    values = data_values() if values is None else values
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            docstrings.add(id(node.value))
-    problems = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            for token in numbers_in(node.value):
-                v = as_number(token)
-                if (float(v).is_integer() and abs(v) <= SMALL) or abs(v) in CONSTANTS:
-                    continue
-                files = values.get(round(v, 9)) or values.get(round(abs(v), 9))
-                if files:
-                    problems.append(
-                        f"{path.name}:{node.lineno}: {token} typed in a string; quote it from the data"
-                    )
-    return problems

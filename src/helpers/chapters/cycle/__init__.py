@@ -38,7 +38,7 @@ from .policy_levers import absorption, policy_effects
 from .retail_ltv_lookup import high_ltv_steps
 from .scenario import policy_table, run
 from .simulation import exceedance, fan, monte_carlo
-from .source_figures import inputs, retail_profit_base_trn
+from .source_figures import coverage_floor, inputs, retail_profit_base_trn
 from .stock_and_flow import stock_flow
 from .tables import assumption_table, break_even_table, policy_display, retail_comparison, stock_flow_table
 
@@ -183,11 +183,12 @@ def verdicts(result: dict) -> dict[str, str]:
     """Clauses of the prose whose wording depends on this run's numbers (glued as text)."""
     loss, prov = result["loss_trn"], result["provisions_trn"]
     over = result["years_after_excess"] > 0
+    floor = coverage_floor()
     return {
         "v_excess": (
-            "more than the provisions banks hold above the 150 % coverage floor, and the rest would take"
+            f"more than the provisions banks hold above the {floor} coverage floor, and the rest would take"
             if over
-            else "within the provisions banks hold above the 150 % coverage floor, so it would take"
+            else f"within the provisions banks hold above the {floor} coverage floor, so it would take"
         ),
         "v_all": (
             "All provisions together would cover it"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.book import lookup, tables
 from helpers.chapters import retail_risk as retail
 
 from .source_figures import inputs
@@ -45,6 +46,9 @@ def assumptions() -> list[Assumption]:
     rs = retail.published_scenario()
     lo_lgd = i["listing_discount"]
     hi_lgd = i["half_price"]
+    half_price_home_m2 = lookup.value(
+        "npl_collateral_examples", "m2", example_id="heilongjiang_sale", measure="floor_area"
+    )
     return [
         Assumption(
             "hidden_ratio",
@@ -140,8 +144,8 @@ def assumptions() -> list[Assumption]:
             90.0,
             120.0,
             "m2",
-            "Not in the sources; turns new-home sales (in m²) into homes. The 105 m² home sold "
-            "at half price lies inside the range.",
+            "Not in the sources; turns new-home sales (in m²) into homes. The "
+            f"{tables.as_printed(half_price_home_m2)} m² home sold at half price lies inside the range.",
             False,
         ),
         Assumption(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.book import charts, sources
 
-from .source_figures import D0, D1, D2, D3
+from .source_figures import D0, D1, D2, D3, coverage_floor
 
 BOOK = "Model and assumptions: this book (see the assumptions table)"
 WIDTH = 300
@@ -145,20 +145,21 @@ def frontier_chart(
         )
         .add_params(hsel, lgd_p, eps, pol)
     )
+    floor = coverage_floor()
     here = base.transform_filter("abs(datum.hidden_pct - hsel) < 0.001")
     dot = here.mark_point(size=90, filled=True, color=charts.PALETTE[1]).encode(x="hidden_pct:Q", y="loss:Q")
     say = here.transform_calculate(
         line1="'At ' + format(datum.hidden_pct, '.1f') + ' %: losses ' + format(datum.loss, '.1f') + ' trn yuan,'",
         line2=(
             "datum.years > 0 ? format(datum.years, '.1f') + ' years of profit beyond the excess provisions'"
-            " : 'inside the provisions above 150 % cover'"
+            f" : 'inside the provisions above {floor} cover'"
         ),
     )
     text1 = say.mark_text(align="left", x=5, y=8, fontSize=12, fontWeight="bold").encode(text="line1:N")
     text2 = say.mark_text(align="left", x=5, y=24, fontSize=12).encode(text="line2:N")
     buffers = charts.reference_lines(
         [excess, excess + earnings, provisions],
-        ["Provisions above 150 % cover", "… plus one year of profit", "All provisions"],
+        [f"Provisions above {floor} cover", "… plus one year of profit", "All provisions"],
         label_x=4,
         dy=-5,
         fontSize=11,
@@ -170,7 +171,7 @@ def frontier_chart(
         chart,
         source=_source(
             [
-                (D1, "para 2-3; 10-12; 16"),
+                (D1, "para 2-3; 10-12; 16"),  # prose-lint: allow 12 16 (paragraph numbers of the locator)
                 (D0, "zh para 1-2"),
                 (D2, "§三.3; 图表6"),
                 (D3, "§一(二); §二(一); §四(三)"),
@@ -179,7 +180,7 @@ def frontier_chart(
         description=(
             "Interactive line chart: losses in trillion yuan against the hidden NPL ratio, for the "
             "loss given default, price response and policy switch chosen with the controls below it; "
-            "dashed lines mark provisions above 150 % cover, the same plus one year of profit, and "
+            f"dashed lines mark provisions above {floor} cover, the same plus one year of profit, and "
             "all provisions. A sentence at the top states the losses at the chosen ratio."
         ),
     )
@@ -209,9 +210,10 @@ def fan_chart(fan: pd.DataFrame, excess: float, earnings: float, draws: int) -> 
         y="q50:Q",
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("q50:Q", title="median", format=".2f")],
     )
+    floor = coverage_floor()
     buffers = charts.reference_lines(
         [excess, excess + earnings],
-        ["Provisions above 150 % cover", "… plus one year of profit"],
+        [f"Provisions above {floor} cover", "… plus one year of profit"],
         color=charts.PALETTE[1],
         label_x=2,
         dx=4,
@@ -230,7 +232,7 @@ def fan_chart(fan: pd.DataFrame, excess: float, earnings: float, draws: int) -> 
             f"Fan chart of cumulative losses from hidden bad loans, by year: the median line, the "
             f"middle half and the 5th to 95th percentiles of {draws:,} draws. By the last year the "
             f"range runs from {lo:.1f} to {hi:.1f} trillion yuan; dashed lines mark provisions above "
-            f"150 % cover ({excess:.1f}) and those plus one year of profit ({excess + earnings:.1f})."
+            f"{floor} cover ({excess:.1f}) and those plus one year of profit ({excess + earnings:.1f})."
         ),
     )
 

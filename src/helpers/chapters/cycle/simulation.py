@@ -13,7 +13,7 @@ from .book_assumptions import START_YEAR, YEARS_TO_2027, assumptions, defaults
 from .housing_feedback import reach_market
 from .policy_levers import POLICY_LEVERS, absorption
 from .retail_ltv_lookup import high_ltv_share_2027
-from .source_figures import inputs, loans_trn
+from .source_figures import coverage_floor, inputs, loans_trn
 
 
 def monte_carlo(
@@ -103,7 +103,7 @@ def exceedance(mc: dict) -> pd.DataFrame:
     loss, earn = mc["loss"], mc["earnings"]
     ex, prov = mc["excess"], mc["provisions"]
     rows = [
-        ("Provisions above 150 % cover", loss > ex),
+        (f"Provisions above {coverage_floor()} cover", loss > ex),
         ("Those, plus one year of profit", loss > ex + earn),
         ("Those, plus three years of profit", loss > ex + 3 * earn),
         ("All provisions", loss > prov),

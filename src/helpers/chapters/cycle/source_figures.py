@@ -6,14 +6,15 @@ handed on in model units: fractions, CNY trn, homes, m².
 
 * :func:`inputs` — the figures, by name (cached until a CSV in ``data/`` changes);
 * :func:`loans_trn` — the loan book the stock and the ratio imply;
-* :func:`retail_profit_base_trn` — the profit base the retail report's own ratios imply.
+* :func:`retail_profit_base_trn` — the profit base the retail report's own ratios imply;
+* :func:`coverage_floor` — the provision coverage regulators require, as the reader reads it.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from helpers.book import data, lookup, units
+from helpers.book import data, lookup, tables, units
 from helpers.chapters import npl_disposals as disposals
 from helpers.chapters import retail_risk as retail
 
@@ -95,3 +96,11 @@ def retail_profit_base_trn() -> float:
     amounts = retail.npl_amounts()
     rise = units.convert(amounts.loc["business", "26E"] - amounts.loc["business", "25E"], "CNY_mn", "CNY_trn")
     return float(rise / retail.fact("stress_business_share_pretax_profit", "ratio"))
+
+
+def coverage_floor() -> str:
+    """The provision coverage above which the retail report counts provisions as excess (超额拨备,
+    002 §三.3 para 2), in reader words: its ``retail_facts`` value as printed, then its unit (``150 %``).
+    Every label, tooltip and sentence about the buffer above the floor takes it from here."""
+    found = lookup.row("retail_facts", indicator="excess_provision_threshold")
+    return f"{tables.as_printed(lookup.in_unit(found))} {tables.unit_words(found['unit'])}"

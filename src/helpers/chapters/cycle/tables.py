@@ -9,7 +9,7 @@ from helpers.chapters import retail_risk as retail
 from .book_assumptions import assumptions
 from .loss_frontier import break_even_ratio
 from .scenario import run
-from .source_figures import inputs
+from .source_figures import coverage_floor, inputs
 from .stock_and_flow import stock_flow
 
 
@@ -85,7 +85,7 @@ def break_even_table(result: dict) -> pd.DataFrame:
         f"LGD {100 * i['half_price']:.1f} % (half price)": i["half_price"],
     }
     buffers = {
-        "Provisions above 150 % cover": excess,
+        f"Provisions above {coverage_floor()} cover": excess,
         "… plus one year of profit": excess + earn,
         "… plus three years of profit": excess + 3 * earn,
         "All provisions": prov,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.book import charts, sources
+from helpers.book import charts, sources, tables
 from helpers.chapters import housing_market as h
 
 SCOPE_LABELS = {
@@ -238,11 +238,12 @@ def climate_index() -> alt.VConcatChart:
     lv = ci[ci["item"] == "level"].copy()
     lv["date"] = pd.to_datetime(lv["period_end"]) + pd.offsets.MonthEnd(0)
     mod = ci[ci["item"] == "band_moderate"].iloc[0]
+    low, high = tables.as_printed(float(mod["value_low"])), tables.as_printed(float(mod["value_high"]))
     band = pd.DataFrame(
         {
             "low": [float(mod["value_low"])],
             "high": [float(mod["value_high"])],
-            "label": ["Moderate band (95–105)"],
+            "label": [f"Moderate band ({low}–{high})"],
         }
     )
     dom = alt.Scale(domain=[88, 107], zero=False)
@@ -269,7 +270,8 @@ def climate_index() -> alt.VConcatChart:
     desc = (
         "Climate index readings "
         + ", ".join(f"{r.period_end}: {r.value:.2f}" for r in lv.itertuples())
-        + ", both below the moderate band of 95 to 105 (shaded); 100 is the optimum (dashed)."
+        + f", both below the moderate band of {low} to {high} (shaded); {tables.as_printed(optimal)} is the "
+        "optimum (dashed)."
     )
     return charts.finish(
         (rule + opt + pts).properties(height=220), source=sources.for_frame(ci), description=desc

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from helpers.book import charts, sources
+from helpers.book import charts, lookup, sources
 from helpers.models.growth import cagr_pct
 from helpers.models.loan_switch import gap_share
 
@@ -92,7 +92,7 @@ def payment_calculator(
     grid = pd.DataFrame({"years": np.arange(5, 31)})
     L = float(principal)
     pay = lambda r: (
-        f"(({r}) <= 0 ? {L} / (12 * datum.years) : "  # noqa: E731
+        f"(({r}) <= 0 ? {L} / (12 * datum.years) : "  # noqa: E731  # prose-lint: allow 12 (months in a year)
         f"{L} * (({r}) / 1200) / (1 - pow(1 + ({r}) / 1200, -12 * datum.years)))"
     )
     net = "max(0, rate - subsidy)"
@@ -134,11 +134,12 @@ def payment_calculator(
 def bank_npl(npl: pd.DataFrame) -> alt.VConcatChart:
     """24 sample banks' real-estate NPL ratio (what survives of 表1) and Bank of Guizhou's series."""
     ratios = npl[npl["measure"] == "npl_ratio"].copy()
+    banks = f"{lookup.value('policy_indicators', 'count', indicator='bank_sample_size'):.0f}"
     names = {
-        ("sample_24_banks", "min"): "24 banks: lowest",
-        ("sample_24_banks", "median"): "24 banks: median",
-        ("sample_24_banks", "mean"): "24 banks: mean",
-        ("sample_24_banks", "max"): "24 banks: highest",
+        ("sample_24_banks", "min"): f"{banks} banks: lowest",
+        ("sample_24_banks", "median"): f"{banks} banks: median",
+        ("sample_24_banks", "mean"): f"{banks} banks: mean",
+        ("sample_24_banks", "max"): f"{banks} banks: highest",
         ("commercial_banks", "mean"): "all commercial banks, all loans",
         ("bank_of_guizhou", "value"): "Bank of Guizhou",
     }
@@ -146,7 +147,7 @@ def bank_npl(npl: pd.DataFrame) -> alt.VConcatChart:
     ratios["year"] = ratios["year"].astype(int)
     order = list(names.values())
     chart = (
-        alt.Chart(ratios, title="Real-estate NPL ratios: 24 sample banks and one outlier")
+        alt.Chart(ratios, title=f"Real-estate NPL ratios: {banks} sample banks and one outlier")
         .mark_line(point=alt.OverlayMarkDef(size=80))
         .encode(
             x=alt.X("year:O", title=None),
@@ -163,7 +164,7 @@ def bank_npl(npl: pd.DataFrame) -> alt.VConcatChart:
         source=sources.for_frame(npl),
         description=(
             "Line chart on a log scale: Bank of Guizhou's real-estate NPL ratio 2019-2023 rising to "
-            f"{ratios[ratios.series == 'Bank of Guizhou']['value'].iloc[-1]:.2f}%, against the 24 sample "
+            f"{ratios[ratios.series == 'Bank of Guizhou']['value'].iloc[-1]:.2f}%, against the {banks} sample "
             "banks' lowest, median, mean and highest ratio and the all-bank average."
         ),
     )
@@ -263,7 +264,8 @@ def renewal_gap_curves(haircuts_pct, headroom_values, published: dict, source_li
         source=source_line,
         description=(
             "Lines: cash a borrower must find per 100 yuan of business loan at renewal, rising with the "
-            "house-price fall, for several haircuts; the shaded band is the source's 15-25 % scenario."
+            f"house-price fall, for several haircuts; the shaded band is the source's "
+            f"{published['fall_low']:.0f}-{published['fall_high']:.0f} % scenario."
         ),
     )
 

@@ -84,7 +84,8 @@ def disposals_chart() -> alt.VConcatChart:
             f"Bar chart of bank NPL disposals. 2020 to 2023 are shown at the stated floor of "
             f"{b['floor']:.0f} trillion yuan (the sources give no yearly values); 2024 is "
             f"{b['latest']:.1f} trillion. A diamond marks {b['implied_2023']:.2f} trillion, the 2023 "
-            f"level implied by 3.8 trillion and 30 % growth, which lies below the floor."
+            f"level implied by {b['latest']:.1f} trillion and {b['growth_pct']:.0f} % growth, which lies below "
+            "the floor."
         ),
     )
 
@@ -260,6 +261,7 @@ def guangzhou_chart() -> alt.VConcatChart:
         description=(
             f"Bar chart: market value about {g['market_value']:,.0f} yuan, starting price about "
             f"{g['starting_price']:,.0f} yuan (a {g['discount_pct']:.0f} % discount), and the "
-            f"{g['market_value'] * (1 - g['claimed_discount_pct'] / 100):,.0f} yuan a 70 % discount would mean."
+            f"{g['market_value'] * (1 - g['claimed_discount_pct'] / 100):,.0f} yuan a "
+            f"{g['claimed_discount_pct']:.0f} % discount would mean."
         ),
     )

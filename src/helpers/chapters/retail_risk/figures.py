@@ -111,7 +111,8 @@ def ltv_sensitivity(figures: dict, prepayment: float):
         description=(
             "Interactive line chart: current loan-to-value of a mortgage cohort (initial LTV "
             f"{L0 * 100:.0f}%) against the cumulative house-price fall, for a chosen prepayment rate and years "
-            "since origination; dots are the report's printed cells; dashed lines mark 80% and 100% LTV."
+            "since origination; dots are the report's printed cells; dashed lines mark "
+            f"{threshold:.0f}% and 100% LTV."
         ),
     )
 
