@@ -402,13 +402,17 @@ def test_high_ltv_lookup_equals_the_retail_chapter_run():
         )
 
 
-def test_slider_chart_formula_equals_the_model_and_the_spec_stays_small(base):
-    """The browser's loss formula gives what the Python loop gives, on every slider setting."""
-    import json
+@pytest.fixture(scope="module")
+def frontier(base):
+    """The slider chart's settings at the book's defaults (copy before changing)."""
+    return loss_frontier.frontier_settings(base)
 
+
+def test_slider_chart_formula_equals_the_model_and_the_spec_stays_small(frontier):
+    """The browser's loss formula gives what the Python loop gives, on every slider setting."""
     from helpers.chapters.cycle import figures
 
-    settings = loss_frontier.frontier_settings(base)
+    settings = dict(frontier)
     grid = loss_frontier.slider_grid()
     for lgd in (0.25, 0.313, 0.5):
         ours = cm.loss_with_collateral(
@@ -431,7 +435,7 @@ def test_slider_chart_formula_equals_the_model_and_the_spec_stays_small(base):
     assert names == {"hsel", "lgd", "eps", "pol"}
 
 
-def test_the_coverage_floor_in_labels_and_verdicts_comes_from_the_data(base, monkeypatch):
+def test_the_coverage_floor_in_labels_and_verdicts_comes_from_the_data(base, frontier, monkeypatch):
     """The buffer "above the 150 % coverage floor" names the floor that retail_facts records: with
     the data row changed, every label, tooltip and verdict sentence about it changes, and no
     string still says 150 (the old code typed it in seven places)."""
@@ -457,7 +461,7 @@ def test_the_coverage_floor_in_labels_and_verdicts_comes_from_the_data(base, mon
     mc = {"loss": one, "earnings": one, "excess": one, "provisions": one, "draws": {"exposure_years": one}}
     assert "Provisions above 137.5 % cover" in simulation.exceedance(mc).index
     fan = pd.DataFrame({"year": [2026, 2027], **{q: [0.5, 1.0] for q in ("q05", "q25", "q50", "q75", "q95")}})
-    settings = loss_frontier.frontier_settings(base)
+    settings = dict(frontier)
     rows = settings.pop("rows")
     for chart in (figures.fan_chart(fan, 1.0, 0.5, 1000), figures.frontier_chart(rows, **settings)):
         text = json.dumps(chart.to_dict(), ensure_ascii=False)
