@@ -4,7 +4,8 @@ and a reason, and the fixed choices of its projection.
 * :class:`Assumption` and :func:`assumptions` — the twelve assumptions (several anchored on
   source figures), :func:`defaults` — their defaults by name;
 * :data:`HARSHER` — the harsher case: the upper ends of the price assumptions' ranges;
-* :data:`START_YEAR`, :data:`YEARS_TO_2027`, :data:`YEARLY_FALL_CAP` — the projection's frame.
+* :data:`START_YEAR`, :data:`YEARS_TO_2027`, :data:`YEARLY_FALL_CAP` — the projection's frame;
+* :data:`STOCK_RISE_QUARTERS_2024` — the upper end of the stock's unprinted change over 2024.
 
 The table a reader sees is :func:`helpers.chapters.cycle.tables.assumption_table`.
 """
@@ -24,6 +25,9 @@ YEARS_TO_2027 = 2
 """Years of collateral sales that reach the retail chapter's 2027 horizon (2026 and 2027)."""
 YEARLY_FALL_CAP = 0.5
 """A cap on the feedback's price fall in any one year (no reading of the sources comes near it)."""
+STOCK_RISE_QUARTERS_2024 = 4
+"""The stock's change over 2024 is not printed: the book assumes it lay between nothing and this
+many quarters at the Q3 2025 rise (the upper end of the stock-flow table's range; the page says so)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.models import cycle as cm
 
-from .book_assumptions import START_YEAR
+from .book_assumptions import START_YEAR, STOCK_RISE_QUARTERS_2024
 from .source_figures import inputs, loans_trn
 
 
@@ -16,7 +16,8 @@ def stock_flow() -> pd.DataFrame:
     """The identity ``N = ΔS + D`` on what the sources give (CNY trn and % of loans).
 
     2024: disposals as printed; the stock's change in 2024 is not printed, so it is bounded by
-    zero and four times the rise of Q3 2025 (a book assumption). Q3 2025: the stock and its
+    zero and :data:`.book_assumptions.STOCK_RISE_QUARTERS_2024` times the rise of Q3 2025 (a book
+    assumption). Q3 2025: the stock and its
     quarterly change as printed; that quarter's disposals are not given.
     """
     i = inputs()
@@ -24,7 +25,8 @@ def stock_flow() -> pd.DataFrame:
     d24 = i["disposals_2024_trn"]
     q = i["stock_change_q3_trn"]
     rows = []
-    for label, ds in (("2024, stock unchanged", 0.0), ("2024, stock up 4 × the Q3 2025 rise", 4 * q)):
+    k = STOCK_RISE_QUARTERS_2024
+    for label, ds in (("2024, stock unchanged", 0.0), (f"2024, stock up {k} × the Q3 2025 rise", k * q)):
         s1 = i["stock_trn"]
         s0 = s1 - ds
         n = cm.new_npl_from_stocks(s0, s1, d24)
