@@ -468,6 +468,28 @@ def test_the_coverage_floor_in_labels_and_verdicts_comes_from_the_data(base, fro
         assert "137.5 % cover" in text and "150 % cover" not in text
 
 
+def test_assumption_reasons_quote_the_figures_and_ranges_they_describe():
+    """A reason names the report's figure and the book's range from the same values the table shows
+    (the exposure years come from retail_facts; "six" was typed before)."""
+    assert [book_assumptions._spelled(n) for n in (0.0, 6.0, 10.0, 12.0, 2.5)] == [
+        "none",
+        "six",
+        "ten",
+        "12",
+        "2.5",
+    ]
+    assert book_assumptions._around(0.3, 0.2, 0.4) == "±10 points"
+    assert book_assumptions._around(0.25, 0.2, 0.4) == "20 to 40 %"
+    by_name = {a.name: a for a in book_assumptions.assumptions()}
+    years = by_name["exposure_years"]
+    assert years.default == retail.fact("mortgage_exposure_years")
+    assert f"over {book_assumptions._spelled(years.default)} years" in years.reason
+    assert (
+        f"allow {book_assumptions._spelled(years.low)} to {book_assumptions._spelled(years.high)}"
+        in years.reason
+    )
+
+
 # ----------------------------------------------------------------------------- the package's layout
 
 PACKAGE = Path(cycle.__file__).parent

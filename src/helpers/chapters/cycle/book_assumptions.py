@@ -44,10 +44,27 @@ class Assumption:
     drawn: bool  # drawn in the Monte Carlo
 
 
+_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _spelled(n: float) -> str:
+    """A whole number up to ten as a word (``6.0`` → ``"six"``), else its digits."""
+    return _WORDS[int(n)] if float(n).is_integer() and 0 <= n <= 10 else f"{n:g}"
+
+
+def _around(default: float, low: float, high: float) -> str:
+    """A range of fractions in words: ``±10 points`` when it is centred on ``default``, else
+    ``20 to 40 %``."""
+    if abs((high - default) - (default - low)) < 1e-9:
+        return f"±{100 * (high - default):.0f} points"
+    return f"{100 * low:.0f} to {100 * high:.0f} %"
+
+
 def assumptions() -> list[Assumption]:
     """The book's assumptions, defaults and ranges (several anchored on source figures)."""
     i = inputs()
     rs = retail.published_scenario()
+    fall, further, years = (0.2, 0.4), (0.1, 0.3), (4.0, 8.0)  # the book's ranges (low, high)
     lo_lgd = i["listing_discount"]
     hi_lgd = i["half_price"]
     half_price_home_m2 = lookup.value(
@@ -104,30 +121,29 @@ def assumptions() -> list[Assumption]:
             "price_decline",
             "Tier-3/4 price fall, 2021 to now",
             rs.price_decline,
-            0.2,
-            0.4,
+            *fall,
             "fraction",
-            "The retail chapter's default (the middle row of the report's LTV table), ±10 points.",
+            "The retail chapter's default (the middle row of the report's LTV table), "
+            f"{_around(rs.price_decline, *fall)}.",
             True,
         ),
         Assumption(
             "extra_decline_2027",
             "Further price fall to 2027, before the feedback",
             rs.extra_decline_2027,
-            0.1,
-            0.3,
+            *further,
             "fraction",
-            "The report's assumed further fall, ±10 points.",
+            f"The report's assumed further fall, {_around(rs.extra_decline_2027, *further)}.",
             True,
         ),
         Assumption(
             "exposure_years",
             "Years over which hidden bad loans are recognised",
             rs.exposure_years,
-            4.0,
-            8.0,
+            *years,
             "years",
-            "The report spreads extra mortgage bad loans over six years; we allow four to eight.",
+            f"The report spreads extra mortgage bad loans over {_spelled(rs.exposure_years)} years; "
+            f"we allow {_spelled(years[0])} to {_spelled(years[1])}.",
             True,
         ),
         Assumption(
