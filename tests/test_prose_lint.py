@@ -156,6 +156,21 @@ def test_typed_numbers_in_code_reads_fields_allowances_and_skips_patterns(tmp_pa
     assert [p.removeprefix(f"{module}:").split(" typed")[0] for p in problems] == ["2: 41.0", "8: 22"]
 
 
+def test_a_figure_typed_in_a_code_cells_string_is_found_with_page_line(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# P\n\nProse.\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n%matplotlib inline\n"
+        'x = 40.7\nlabel = f"{x:.1f} years"\nsource = "Line: 41.0 years, ours"\n```\n\n'
+        "```{code-cell} ipython3\nif (:\n```\n",
+        encoding="utf-8",
+    )
+    problems = prose_lint.lint([page], values=VALUES)
+    found = [p.removeprefix(f"{page}:") for p in problems]
+    assert len(found) == 2
+    assert found[0].startswith("11: 41.0 typed in a string equals a value in data/ (x.csv)")
+    assert found[1].startswith("15: code cell does not parse")
+
+
 def test_main_lints_pages_and_modules(tmp_path, capsys):
     module = tmp_path / "m.py"
     module.write_text('A = "all 34.16 of it"\n', encoding="utf-8")

@@ -18,11 +18,12 @@ blank line, or, put just before a figure, to the end of its caption; say why in 
 
     % prose-lint: allow 80 50 (the parameter's allowed range)
 
-The helpers write reader-facing text too (chart titles, axis labels, tooltips, legend entries,
-table row labels, verdict sentences, ledger notes). ``python -m helpers.build.prose_lint
-src/helpers/chapters/cycle/figures.py`` (default, with no argument: every page and every module
-under :data:`HELPER_DIRS`) reads each module's syntax tree and reports a number typed in a string
-(or straight into an f-string field) that equals a value in ``data/``, naming file and line::
+The helpers, and the pages' code cells, write reader-facing text too (chart titles, axis
+labels, tooltips, legend entries, table row labels, verdict sentences, ledger notes, source
+lines). ``python -m helpers.build.prose_lint src/helpers/chapters/cycle/figures.py`` (default,
+with no argument: every page, its code cells included, and every module under
+:data:`HELPER_DIRS`) reads each module's syntax tree and reports a number typed in a string (or
+straight into an f-string field) that equals a value in ``data/``, naming file and line::
 
     src/helpers/chapters/cycle/figures.py:161: 150 typed in a string equals a value in data/ (…); take it from the data
 
@@ -171,7 +172,8 @@ _ALLOW = re.compile(r"^\s*%\s*prose-lint:\s*allow\s+(?P<numbers>.+)$")
 
 
 def lint(paths=None, values=None) -> list[str]:
-    """Problems (``page:line: …``), one per typed number equal to a data value; empty when clean."""
+    """Problems (``page:line: …``), one per typed number equal to a data value in a page's prose or
+    in a string of its code cells (:func:`typed_numbers_in_cells`); empty when clean."""
     pages = [Path(p) for p in paths] if paths else sorted((ROOT / "chapters").glob("*.md"))
     values = data_values() if values is None else values
     problems = []
@@ -208,6 +210,7 @@ def lint(paths=None, values=None) -> list[str]:
                     problems.append(
                         f"{name}:{lineno}: {token} equals a value in data/ ({', '.join(sorted(files)[:3])}); glue it"
                     )
+        problems += typed_numbers_in_cells(page, values)
     return problems
 
 
@@ -300,8 +303,12 @@ def typed_numbers_in_code(path: Path, values=None) -> list[str]:
     number in a locator, the 12 months of a year in a formula) is allowed by a comment on the line
     before the string or on one of its lines: ``# prose-lint: allow 12 (months in a year)``.
     """
-    values = data_values() if values is None else values
     source = Path(path).read_text(encoding="utf-8")
+    return _typed_in_source(source, _display(Path(path)), 0, data_values() if values is None else values)
+
+
+def _typed_in_source(source: str, name: str, offset: int, values) -> list[str]:
+    """:func:`typed_numbers_in_code` on ``source``, reported as ``name:line`` with ``offset`` added."""
     lines = source.split("\n")
     tree = ast.parse(source)
     problems = []
@@ -320,10 +327,36 @@ def typed_numbers_in_code(path: Path, values=None) -> list[str]:
             if abs(v) in allowed:
                 continue
             problems.append(
-                f"{_display(Path(path))}:{_line_of(lines, token, first, last)}: {token} typed in a string "
+                f"{name}:{offset + _line_of(lines, token, first, last)}: {token} typed in a string "
                 f"equals a value in data/ ({', '.join(sorted(files)[:3])}); take it from the data"
             )
-    return sorted(set(problems), key=lambda p: (p.split(":")[0], int(p.split(":")[1]), p))
+    return sorted(set(problems), key=lambda p: (int(p[len(name) + 1 :].split(":")[0]), p))
+
+
+_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
+
+
+def typed_numbers_in_cells(page: Path, values=None) -> list[str]:
+    """:func:`typed_numbers_in_code` on the code cells of a MyST page (its strings reach readers too:
+    a chart's source line, a table's label), reported with the page's own line numbers. A cell's
+    options (``:tags: …``) and IPython magics are read as blank lines."""
+    values = data_values() if values is None else values
+    text = Path(page).read_text(encoding="utf-8")
+    problems = []
+    for m in _CELL.finditer(text):
+        lines = m.group(1).split("\n")
+        k = 0
+        while k < len(lines) and lines[k].startswith(":"):
+            lines[k], k = "", k + 1
+        code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
+        offset = text.count("\n", 0, m.start(1))
+        try:
+            problems += _typed_in_source(code, _display(Path(page)), offset, values)
+        except SyntaxError as err:
+            problems.append(
+                f"{_display(Path(page))}:{offset + (err.lineno or 1)}: code cell does not parse: {err.msg}"
+            )
+    return problems
 
 
 def helper_modules() -> list[Path]:
