@@ -143,7 +143,7 @@ def test_typed_numbers_in_code_reads_fields_allowances_and_skips_patterns(tmp_pa
     module.write_text(
         "import re\n"
         'A = f"{41.0} years"\n'  # a figure typed straight into a field
-        'B = f"{x:40.7f}"\n'  # a format spec is no text
+        'B = f"{x:>{w}} {y:40.7}"\n'  # a format spec is no text
         'C = re.compile(r"(?:19|20)\\d\\d|41.0")\n'  # a pattern is no text
         "# prose-lint: allow 22 (the days of a test)\n"
         'D = "in 22 days"\n'

@@ -221,15 +221,11 @@ entries, table row labels, captions, verdict sentences and ledger notes."""
 _CODE_ALLOW = re.compile(r"#\s*prose-lint:\s*allow\s+(?P<numbers>[^(\n]+)")
 
 
-def _parents(tree) -> dict[int, object]:
-    return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-
-
-def _not_reader_text(tree) -> set[int]:
+def _not_reader_text(nodes) -> set[int]:
     """Ids of string constants that never reach a reader: docstrings, format specs of f-string
     fields (``:.1f``) and patterns handed to :mod:`re` (``re.compile(r"(?:19|20)\\d\\d")``)."""
     skip: set[int] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             skip.add(id(node.value))
         elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
@@ -253,18 +249,24 @@ def reader_strings(tree):
     (``f"{150} %"`` types 150 as surely as ``"150 %"`` does). ``node`` is the whole string (the
     f-string a part belongs to), for its lines.
     """
-    skip = _not_reader_text(tree)
-    parents = _parents(tree)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Constant) or id(node) in skip:
-            continue
-        parent = parents.get(id(node))
-        if isinstance(node.value, str):
-            whole = parent if isinstance(parent, ast.JoinedStr) else node
-            yield whole, node.value
-        elif isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            if isinstance(parent, ast.FormattedValue) and parent.value is node:
-                yield parents.get(id(parent), parent), repr(node.value)
+    nodes = list(ast.walk(tree))
+    skip = _not_reader_text(nodes)
+    for node in nodes:
+        if isinstance(node, ast.JoinedStr) and id(node) not in skip:
+            for part in node.values:
+                skip.add(id(part))
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    yield node, part.value
+                elif (
+                    isinstance(part, ast.FormattedValue)
+                    and isinstance(part.value, ast.Constant)
+                    and isinstance(part.value.value, (int, float))
+                    and not isinstance(part.value.value, bool)
+                ):
+                    yield node, repr(part.value.value)
+    for node in nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node, node.value
 
 
 def _allowed_in_code(lines: list[str], first: int, last: int) -> set[float]:
