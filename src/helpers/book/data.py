@@ -14,6 +14,9 @@ the file, the line (as an editor counts it, header = line 1) and the column of e
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import hashlib
 import json
 import os
 import re
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.book import units
+from helpers.book import memo, units
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 """The repository root (``src/helpers/book/`` is three levels below it)."""
@@ -67,6 +70,42 @@ def used() -> dict:
     }
 
 
+@contextlib.contextmanager
+def tracking():
+    """Within the block, collect what is read of the data package into the dict it yields
+    (``resources``, ``files`` relative to the data folder, ``package``), and record it as read
+    as usual; :func:`replay` records such a dict again (a result read from the build's memo)."""
+    saved = {"resources": _USED["resources"], "files": _USED["files"], "package": _USED["package"]}
+    _USED.update(resources=set(), files=set(), package=False)
+    used: dict = {}
+    try:
+        yield used
+    finally:
+        base = data_dir()
+        used.update(
+            resources=sorted(_USED["resources"]),
+            files=sorted(_relative(Path(p).resolve(), base) for p in _USED["files"]),
+            package=_USED["package"],
+        )
+        _USED.update(
+            resources=saved["resources"] | _USED["resources"],
+            files=saved["files"] | _USED["files"],
+            package=saved["package"] or _USED["package"],
+        )
+
+
+def _relative(file: Path, base: Path) -> str:
+    return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
+
+
+def replay(used: dict) -> None:
+    """Record as read what :func:`tracking` collected (see :mod:`helpers.book.memo`)."""
+    base = data_dir()
+    _USED["resources"].update(used.get("resources", ()))
+    _USED["files"].update(str(base / rel) for rel in used.get("files", ()))  # absolute stays absolute
+    _USED["package"] = _USED["package"] or bool(used.get("package"))
+
+
 def note_file(path) -> None:
     """Record that this process read ``path``, a file of the data folder that is not a package
     resource (the ledger's cells files and findings table): a page that read it is executed
@@ -86,6 +125,12 @@ def _read_descriptor(directory: Path | None = None) -> dict:
         ) from None
 
 
+@cache
+def _parsed_descriptor(path: str, mtime_ns: int, size: int) -> dict:
+    """``datapackage.json`` parsed once while its modification time and size stay the same."""
+    return _read_descriptor(Path(path).parent)
+
+
 def package_descriptor(directory: Path | None = None) -> dict:
     """The parsed ``datapackage.json``; a :class:`DataError` if it is missing or not JSON."""
     _USED["package"] = True
@@ -101,10 +146,18 @@ def resource_names(directory: Path | None = None) -> list[str]:
 def resource(name: str, directory: Path | None = None) -> dict:
     """The descriptor of resource ``name``; a :class:`DataError` listing the known names if absent."""
     _USED["resources"].add(name)
-    resources = _read_descriptor(directory).get("resources", [])
+    path = (directory or data_dir()) / "datapackage.json"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        stat = None
+    parsed = (
+        _parsed_descriptor(str(path), stat.st_mtime_ns, stat.st_size) if stat else _read_descriptor(directory)
+    )
+    resources = parsed.get("resources", [])
     for res in resources:
         if res.get("name") == name:
-            return res
+            return copy.deepcopy(res)  # the cached descriptor stays as read
     known = ", ".join(sorted(r.get("name", "?") for r in resources))
     raise DataError(f"no table named {name!r} in data/datapackage.json; known tables: {known}")
 
@@ -411,13 +464,32 @@ def _fail(problems: list[str]) -> None:
         raise DataError("invalid data:\n  " + "\n  ".join(shown) + more)
 
 
+def _validation_key(descriptor: dict, path: Path) -> str | None:
+    """The build memo's key for "this table passed": its descriptor, its bytes, the seed files'
+    names (provenance) and the helpers' code (:mod:`helpers.book.memo`); ``None`` outside a build."""
+    if memo.directory() is None or not path.is_file():
+        return None
+    seeds = "\n".join(sorted(p.name for p in seeds_dir().glob("*.txt")))
+    table = hashlib.sha256(path.read_bytes()).hexdigest()
+    return memo.key(json.dumps(descriptor, sort_keys=True), table, seeds)
+
+
 def validate_resource(descriptor: dict, directory: Path | None = None) -> pd.DataFrame:
-    """Validate one resource descriptor and its CSV; return the typed frame or raise :class:`DataError`."""
+    """Validate one resource descriptor and its CSV; return the typed frame or raise :class:`DataError`.
+
+    In a build, a table whose exact bytes, descriptor and seeds already passed (in the build's
+    validation step or an earlier page) is read without being checked again (:mod:`helpers.book.memo`).
+    """
     base = directory or data_dir()
-    _fail(_schema_problems(descriptor, base))
     path = base / descriptor["path"]
+    passed = _validation_key(descriptor, path)
+    if passed is not None and memo.has_mark("valid", passed):
+        return _read_frame(descriptor, path)
+    _fail(_schema_problems(descriptor, base))
     frame = _read_frame(descriptor, path)
     _fail(_semantic_problems(descriptor, frame, path))
+    if passed is not None:
+        memo.mark("valid", passed)
     return frame
 
 
@@ -437,6 +509,16 @@ def load(name: str) -> pd.DataFrame:
     path = base / res["path"]
     stamp = path.stat().st_mtime if path.exists() else 0.0
     return _load_cached(name, str(base), stamp).copy()
+
+
+def load_shared(name: str) -> pd.DataFrame:
+    """:func:`load` without the copy: the validated table this process keeps, to read only
+    (lookups index it once; see :mod:`helpers.book.lookup`)."""
+    base = data_dir()
+    res = resource(name, base)
+    path = base / res["path"]
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _load_cached(name, str(base), stamp)
 
 
 def validate_package(directory: Path | None = None) -> list[str]:

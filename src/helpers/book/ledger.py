@@ -407,22 +407,23 @@ class Ref:
         return cls(m["res"], tuple(where), m["field"] or "value", m["unit"], dec)
 
     def row(self):
+        """The one row of the resource whose columns equal the selector (numbers compared as
+        numbers, everything else as text); a ``LookupError`` when none or several match."""
         frame = table(self.resource)
-        mask = pd.Series(True, index=frame.index)
-        for col, wanted in self.where:
+        columns = tuple(col for col, _ in self.where)
+        for col in columns:
             if col not in frame.columns:
                 raise LookupError(f"{self.resource}: no column {col!r}")
-            series = frame[col]
-            if pd.api.types.is_numeric_dtype(series):
-                mask &= series == float(wanted)
-            else:
-                mask &= series.astype(str) == wanted
-        hits = frame[mask]
+        index = _selector_index(frame, self.resource, columns)
+        wanted = tuple(
+            float(value) if numeric else value for (_, value), numeric in zip(self.where, index["numeric"])
+        )
+        hits = index["rows"].get(wanted, ())
         if len(hits) != 1:
             raise LookupError(
                 f"{self.resource}: {len(hits)} rows match {dict(self.where)}; expected exactly one"
             )
-        return hits.iloc[0]
+        return frame.iloc[hits[0]]
 
     def native_unit(self, found) -> str | None:
         if "unit" in found.index and isinstance(found["unit"], str) and found["unit"]:
@@ -449,6 +450,36 @@ class Ref:
             f = units.factor(src, to)
             return float(units.convert(raw, src, to)), iv * f, to
         return raw, iv, to or native
+
+
+class _Never:
+    """A missing number in a selector column: equal to nothing (as ``NaN == x`` is false)."""
+
+
+def _selector_index(frame: pd.DataFrame, name: str, columns: tuple) -> dict:
+    """``{"numeric": (bool per column), "rows": {values: [row positions]}}`` for selecting rows
+    of ``frame`` by ``columns``; made once per evaluation pass and resource, else each time."""
+    key = ("index", name, columns, id(frame))
+    if _PASS is not None and key in _PASS:
+        return _PASS[key]
+    numeric, keys = [], []
+    for col in columns:
+        series = frame[col]
+        if pd.api.types.is_numeric_dtype(series):
+            numeric.append(True)
+            keys.append([float(v) if pd.notna(v) else _Never() for v in series])
+        else:
+            numeric.append(False)
+            keys.append(series.astype(str).tolist())
+    rows: dict = {}
+    if not columns:  # no selector: every row matches
+        rows[()] = list(range(len(frame)))
+    for position, values in enumerate(zip(*keys)):
+        rows.setdefault(values, []).append(position)
+    index = {"numeric": tuple(numeric), "rows": rows}
+    if _PASS is not None:
+        _PASS[key] = index
+    return index
 
 
 def _fields(name: str) -> list:
@@ -759,6 +790,34 @@ def _data_stamp() -> tuple:
 _EVALUATED: dict = {}
 
 
+def _evaluate_all() -> tuple:
+    """``(cells file stem, Check)`` for every spec row, in ledger order.
+
+    In a build, the first page to need the ledger evaluates it and stores it in the build's memo
+    (:mod:`helpers.book.memo`), keyed by every file of the data folder, the seed files' names and
+    the helpers' code; pages running at the same time wait for it, later pages read it. A page
+    that reads it records the same inputs as one that evaluates it: the cells files and the
+    named functions' modules are read and imported by :func:`spec` either way, and the tables
+    the evaluation loaded are recorded again (:func:`helpers.book.data.replay`)."""
+    from helpers.book import data, memo
+
+    rows = spec()
+    if memo.directory() is None:
+        return tuple((Path(r["file"]).stem, evaluate(r)) for r in rows)
+    base = data.data_dir()
+    seeds = "\n".join(sorted(p.name for p in data.seeds_dir().glob("*.txt")))
+    key = memo.key("ledger", memo.files_key([p for p in base.rglob("*") if p.is_file()], base), seeds)
+    with memo.locked("ledger"):
+        stored = memo.read("ledger", key)
+        if stored is None:
+            with data.tracking() as used:
+                result = tuple((Path(r["file"]).stem, evaluate(r)) for r in rows)
+            memo.write("ledger", key, {"checks": result, "used": used})
+            return result
+    data.replay(stored["used"])
+    return stored["checks"]
+
+
 def checks(chapters=None, files=None) -> list[Check]:
     """Every spec row evaluated, in ledger order. ``chapters`` restricts to some ledger ids,
     ``files`` to some cells files (``["retail"]``: ``retail.csv`` only, not ``claims.csv``).
@@ -773,7 +832,7 @@ def checks(chapters=None, files=None) -> list[Check]:
             _PASS = {}
         try:
             _EVALUATED.clear()
-            _EVALUATED[stamp] = tuple((Path(r["file"]).stem, evaluate(r)) for r in spec())
+            _EVALUATED[stamp] = _evaluate_all()
         finally:
             if not outer:
                 _PASS = None

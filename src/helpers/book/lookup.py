@@ -23,8 +23,55 @@ def _frame(table) -> tuple[pd.DataFrame, str]:
     return table, str(table.attrs.get("name", "table"))
 
 
+class _Never:
+    """A missing value in a selector column: equal to nothing (as ``NaN == x`` is false)."""
+
+
+_INDEXABLE = (str, int, float)
+
+
+def _indexed_row(name: str, where: dict):
+    """``row(name, **where)`` through an index of the validated table, built once per table and
+    selection columns (``None`` when a column or value is of a kind the index does not compare
+    as pandas does: then :func:`row` filters the table itself)."""
+    if not where or not all(type(v) in _INDEXABLE for v in where.values()):
+        return None
+    frame = data.load_shared(name)
+    columns = tuple(where)
+    if any(c not in frame.columns or not _comparable(frame[c]) for c in columns):
+        return None
+    index = _index(name, id(frame), columns, frame)
+    hits = index.get(tuple(where.values()), ())
+    if len(hits) != 1:
+        raise LookupError(f"{name}: {len(hits)} rows match {where}; expected exactly one")
+    return frame.iloc[hits[0]].copy()
+
+
+def _comparable(series: pd.Series) -> bool:
+    """Text, numbers and booleans: columns whose ``==`` a dictionary lookup reproduces (not dates)."""
+    return series.dtype.kind in "Oiufb" or str(series.dtype) in ("Int64", "string", "boolean")
+
+
+_INDEXES: dict = {}
+
+
+def _index(name: str, frame_id: int, columns: tuple, frame: pd.DataFrame) -> dict:
+    key = (name, frame_id, columns)
+    if key not in _INDEXES:
+        keys = [[_Never() if pd.isna(v) else v for v in frame[c].tolist()] for c in columns]
+        rows: dict = {}
+        for position, values in enumerate(zip(*keys)):
+            rows.setdefault(values, []).append(position)
+        _INDEXES[key] = rows
+    return _INDEXES[key]
+
+
 def row(table, **where) -> pd.Series:
     """The single row of ``table`` matching every ``column=value`` in ``where``."""
+    if isinstance(table, str):
+        found = _indexed_row(table, where)
+        if found is not None:
+            return found
     frame, name = _frame(table)
     mask = pd.Series(True, index=frame.index)
     for column, wanted in where.items():

@@ -199,8 +199,31 @@ def _stamp_matches(stamp: Path, digest: str) -> bool:
 # --------------------------------------------------------------------------- execution
 
 
+MEMO = BUILD / "cache" / "memo"
+"""The build's memo (:mod:`helpers.book.memo`): the ledger and the tables' validation, computed
+by one page and read by the next; given to the build's own steps and its workers only."""
+
+
+@contextlib.contextmanager
+def memo_environment():
+    """``$BOOK_CACHE_DIR`` set to this build's memo for the block, as it was after it (the tests
+    that ``make test`` runs after the build compute everything themselves)."""
+    from helpers.book import memo
+
+    before = os.environ.get(memo.ENVIRONMENT_VARIABLE)
+    os.environ[memo.ENVIRONMENT_VARIABLE] = str(MEMO)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(memo.ENVIRONMENT_VARIABLE, None)
+        else:
+            os.environ[memo.ENVIRONMENT_VARIABLE] = before
+
+
 def _environment() -> dict:
     env = dict(os.environ)
+    env["BOOK_CACHE_DIR"] = str(MEMO)  # helpers.book.memo.ENVIRONMENT_VARIABLE (not imported here)
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -1127,7 +1150,8 @@ def prepare_generated() -> None:
     their caches, so that :func:`stage` finds them made. Run alongside execution: the build
     process only waits for its workers then, and the last page often leaves a core idle. A
     failure here is left for :func:`stage`, which makes the same file again and reports it."""
-    for make in (vega_bundle, _ledger_csv, _errata_csv):
+    # the ledger first: it is stored in the build's memo, where the pages that need it find it
+    for make in (_ledger_csv, _errata_csv, vega_bundle):
         try:
             make()
         except Exception:  # noqa: BLE001 - stage() makes it again and names the error
@@ -1170,7 +1194,7 @@ def book(jobs: int = 2, force: bool = False) -> Path:
     """Validate, execute changed pages, stage and build: the whole of ``make book``."""
     t0 = time.time()
     times = StageTimes()
-    with build_lock(BUILD / ".build.lock", "book"):
+    with build_lock(BUILD / ".build.lock", "book"), memo_environment():
         with times("validate"):
             validate()
         with times("execute"), alongside(prepare_generated):
