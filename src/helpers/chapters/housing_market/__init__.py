@@ -35,9 +35,6 @@ CHAPTER = "housing"
 S3 = "003_dc4f0dbeb2c2a3ea.txt"
 S0 = "000_53446e2d23b336c6.txt"
 
-NBS70_TIER_WEIGHTS = {"tier1": 4, "tier2": 31, "tier3": 35}
-"""Cities per tier in the NBS 70-city survey (圖1 note); used when a tier list is unavailable."""
-
 
 # --------------------------------------------------------------------------- data access
 def load(name: str) -> pd.DataFrame:
