@@ -121,10 +121,11 @@ class _FakeBrowser:
     """Stands in for Chromium: the PDF's own page numbers are ``true``, whatever the contents show."""
 
     def __init__(self, true: dict[str, int]):
-        self.true, self.shown, self.prints = true, {}, []
+        self.true, self.shown, self.prints, self.tagged = true, {}, [], []
 
     def pdf(self, path: str, **options) -> None:
         self.prints.append(dict(self.shown))
+        self.tagged.append(options["tagged"])
         Path(path).write_bytes(json.dumps(self.true).encode())
 
     def evaluate(self, script: str, arg=None):
@@ -146,9 +147,8 @@ def fake_chromium(monkeypatch):
         )
         monkeypatch.setattr(pdf, "_launch", lambda p: browser)
         monkeypatch.setattr(pdf, "open_document", lambda b, url: browser)
-        monkeypatch.setattr(
-            pdf, "contents_page_numbers", lambda path, headings: json.loads(Path(path).read_bytes())
-        )
+        for reader in ("contents_page_numbers", "destination_page_numbers"):
+            monkeypatch.setattr(pdf, reader, lambda path, headings: json.loads(Path(path).read_bytes()))
         return browser
 
     return install
@@ -166,6 +166,7 @@ def test_two_prints_when_the_last_numbers_moved(tmp_path, fake_chromium):
     numbers, _ = pdf.print_book("u", tmp_path / "draft.pdf", tmp_path / "book.pdf", [], {"a": 3, "b": 7})
     assert numbers == {"a": 3, "b": 8}
     assert browser.prints == [{"a": 3, "b": 7}, {"a": 3, "b": 8}], "the book shows the PDF's own numbers"
+    assert browser.tagged == [True, True]
 
 
 def test_two_prints_without_numbers_from_a_last_print(tmp_path, fake_chromium):
@@ -173,3 +174,4 @@ def test_two_prints_without_numbers_from_a_last_print(tmp_path, fake_chromium):
     numbers, _ = pdf.print_book("u", tmp_path / "draft.pdf", tmp_path / "book.pdf", [])
     assert numbers == {"a": 2, "b": 4}
     assert browser.prints == [{}, {"a": 2, "b": 4}]
+    assert browser.tagged == [False, True], "the draft is printed untagged, the book tagged"

@@ -290,3 +290,13 @@ def test_a_table_wider_than_the_page_stops_the_print(tmp_path):
             )
     finally:
         server.shutdown()
+
+
+@built
+def test_the_destinations_a_draft_is_read_by_give_the_pages_the_bookmarks_give():
+    """A cold build reads its draft's page numbers from the named destinations of the contents'
+    links (an untagged print has no bookmarks); on the book they must agree with the bookmarks."""
+    headings = [(page, pdf.page_title(SITE / page.url)) for page in pdf.toc_pages(TOC)]
+    by_destination = pdf.destination_page_numbers(PDF, headings)
+    assert by_destination == pdf.contents_page_numbers(PDF, headings)
+    assert len(set(by_destination.values())) == len(headings)

@@ -10,9 +10,12 @@ plus a print stylesheet (:data:`PRINT_CSS`):
 * charts stay vector graphics (SVG), Chinese text is drawn with the book's web font
   (``_static/fonts``), which Chromium embeds in the PDF;
 * page numbers in the footer; PDF bookmarks from the headings (Chromium's document outline);
-* the contents list each page's first page number. They come from a first print: its outline
-  gives the page of every heading; they are written into the loaded document, which is printed
-  a second time (the contents keep their length, so no page moves, and this is checked);
+* the contents list each page's first page number. They are those of the last print when they
+  still hold (checked against the new PDF's bookmarks: one print). Otherwise they come from a
+  draft, printed untagged (about half the time of a tagged print): the named destination of each
+  page's section gives its page; they are written into the loaded document, which is printed
+  a second time (the contents keep their length, so no page moves, and the bookmarks of the
+  final print are checked against the numbers shown);
 * bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
   at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
@@ -389,6 +392,10 @@ PDF_OPTIONS = {
 }
 
 
+DRAFT_OPTIONS = {**PDF_OPTIONS, "outline": False, "tagged": False}
+"""A draft's options: the same layout, no tags or bookmarks (:func:`destination_page_numbers`)."""
+
+
 def _serve(directory: Path):
     import functools
     import http.server
@@ -493,8 +500,10 @@ def print_book(
                     return numbers, page.evaluate(HEADINGS)
                 draft.write_bytes(output.read_bytes())
             else:
-                page.pdf(path=str(draft), **PDF_OPTIONS)
-                numbers = contents_page_numbers(draft, headings)
+                # Nothing to guess from: a draft, untagged (it prints in about half the time),
+                # whose page numbers come from the named destinations of the contents' links.
+                page.pdf(path=str(draft), **DRAFT_OPTIONS)
+                numbers = destination_page_numbers(draft, headings)
             page.evaluate(FILL_CONTENTS, numbers)
             page.pdf(path=str(output), **PDF_OPTIONS)
             texts = page.evaluate(HEADINGS)
@@ -605,6 +614,23 @@ def contents_page_numbers(pdf: Path, headings: list[tuple[BookPage, str]]) -> di
                 break
         else:
             raise PdfError(f"{page.url}: heading {heading!r} is not among the PDF's bookmarks")
+    return numbers
+
+
+def destination_page_numbers(pdf: Path, headings: list[tuple[BookPage, str]]) -> dict[str, int]:
+    """Map each page's slug to the PDF page of its named destination: the contents link to every
+    page's section (``#slug``), and Chromium writes a named destination for each link target,
+    tagged or not. The section starts a printed page, so that is the page of its heading."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    destinations = reader.named_destinations
+    numbers = {}
+    for page, _ in headings:
+        target = destinations.get(f"/{page.slug}")
+        if target is None:
+            raise PdfError(f"{page.url}: the draft has no destination for its section #{page.slug}")
+        numbers[page.slug] = reader.get_destination_page_number(target) + 1
     return numbers
 
 
