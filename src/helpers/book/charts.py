@@ -182,13 +182,14 @@ def _vl_convert():
     return vl_convert
 
 
-def static_svg(spec: dict, prefix: str) -> str:
+def static_svg(spec: dict, prefix: str, drawn: str | None = None) -> str:
     """The chart drawn as SVG at build time by vl-convert, ready to sit inside the page.
 
     The drawing scales with its column (``width="100%"`` up to its natural width, ``viewBox``
     keeps the proportions); ids inside it get ``prefix`` so two charts on a page never share one.
+    ``drawn`` is vl-convert's SVG of ``spec`` when the caller has it already (not drawn twice).
     """
-    svg = _vl_convert().vegalite_to_svg(spec, vl_version=vega_lite_version())
+    svg = drawn if drawn is not None else _vl_convert().vegalite_to_svg(spec, vl_version=vega_lite_version())
     ids = set(re.findall(r'\sid="([^"]+)"', svg))
     for name in sorted(ids, key=len, reverse=True):
         svg = svg.replace(f'id="{name}"', f'id="{prefix}-{name}"')
@@ -296,8 +297,9 @@ def narrow_spec(spec: dict, f: float) -> dict:
     return narrow
 
 
-def phone_drawing(spec: dict, wide_width: float) -> tuple[dict, float] | None:
-    """A narrower version of ``spec`` that draws at most :data:`NARROW` px wide, or None if not needed.
+def phone_drawing(spec: dict, wide_width: float) -> tuple[dict, float, str] | None:
+    """A narrower version of ``spec`` that draws at most :data:`NARROW` px wide, with its width
+    and vl-convert's SVG of it, or None if not needed.
 
     Shrinks the plot widths by the factor the natural width exceeds the target, then again
     while the drawing is still too wide (long labels and legends do not shrink linearly).
@@ -309,8 +311,9 @@ def phone_drawing(spec: dict, wide_width: float) -> tuple[dict, float] | None:
     best = None
     for _ in range(3):
         candidate = narrow_spec(spec, f)
-        width = _svg_width(vl_convert.vegalite_to_svg(candidate, vl_version=vega_lite_version()))
-        best = (candidate, width)
+        svg = vl_convert.vegalite_to_svg(candidate, vl_version=vega_lite_version())
+        width = _svg_width(svg)
+        best = (candidate, width, svg)
         if width <= NARROW:
             break
         f *= 0.97 * NARROW / width
@@ -342,11 +345,13 @@ def chart_html(spec: dict) -> str:
     specs = [("wide", spec_json)]
     phone = phone_drawing(spec, _svg_width(wide))
     if phone is not None:
-        narrow, _ = phone
+        narrow, _, drawn = phone
         parts[1] = parts[1].replace(
             'class="vega-static vega-wide"', 'class="vega-static vega-wide has-narrow"'
         )
-        parts.append(f'<div class="vega-static vega-narrow">{static_svg(narrow, element + "-n")}</div>')
+        parts.append(
+            f'<div class="vega-static vega-narrow">{static_svg(narrow, element + "-n", drawn)}</div>'
+        )
         specs.append(
             ("narrow", json.dumps(narrow, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
         )
