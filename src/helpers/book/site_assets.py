@@ -119,13 +119,14 @@ def mend_markup(text: str) -> str:
     return text
 
 
-
 # ----------------------------------------------------------------------------- the first paint's path
 
 _PRELOAD_SCRIPT = re.compile(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*')
 _SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"?]+)[^"]*"[^>]*>\s*</script>\s*')
 _BUNDLE_LINK = re.compile(r'<link rel="stylesheet" href="([^"]*)_static/book-site-[0-9a-f]+\.css" />\n?')
-_CJK_TEXT = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_CJK_TEXT = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
 _NOT_SHOWN = re.compile(r"<(script|style|template)\b.*?</\1>", re.S)
 CJK_FONT = "fonts/book-sans-sc.woff2"
 """The book's Chinese web font under ``_static`` (cut by ``helpers.build.fonts``)."""
