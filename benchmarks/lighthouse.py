@@ -16,6 +16,8 @@ checks what decides the scores (axe-core with Lighthouse's rules, render-blockin
 what the largest paint waits for, the head's tags).
 
 ``--markdown`` also prints the results as the README's table; ``--once`` runs no page twice.
+Each run's full Lighthouse report is kept in ``_build/lighthouse/reports/<page>.json`` (what
+the simulated first paint counted: ``audits["network-requests"]``, ``audits["main-thread-tasks"]``).
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def pages() -> list[str]:
     return sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html") if "_static" not in p.parts)
 
 
-def run(cli: Path, url: str) -> dict:
-    out = WORK / "last.json"
+def run(cli: Path, url: str, page: str = "last") -> dict:
+    out = WORK / "reports" / (page.replace("/", "_") + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CHROME_PATH="/usr/bin/chromium")
     subprocess.run(
         [
@@ -126,11 +129,11 @@ def main(argv: list[str]) -> int:
     print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}", flush=True)
     try:
         for page in argv or pages():
-            r = run(cli, base + page)
+            r = run(cli, base + page, page)
             results[page] = [r]
             print(line(page, r), flush=True)
             if misses(r) and not once:  # once more: is it the page, or the machine's load?
-                r = run(cli, base + page)
+                r = run(cli, base + page, page + ".again")
                 results[page].append(r)
                 print(line(page + " (again)", r), flush=True)
             if all(misses(x) for x in results[page]):

@@ -15,6 +15,11 @@ page, loaded once in Chromium and looked at 1,366 px and 390 px wide:
   (``PerformanceResourceTiming.renderBlockingStatus``), are one stylesheet and nothing else,
   within a byte budget; no web font is needed for the first paint; the largest contentful paint
   is text or a drawing that is in the HTML as served (nothing a script has to fetch first).
+* **Nothing heavy at high priority**: Lighthouse's simulated first paint (its "lantern" model
+  of a phone on slow 4G) counts every request of high priority that ended before the paint it
+  observed as if the paint had waited for it. Chromium's own priorities (DevTools protocol) are
+  read: besides the page and its stylesheet, only small files (the icon font cut to the icons
+  used, the favicon) may ask for high priority; the Chinese font and the theme's scripts load low.
 * **Best practices and SEO**, as far as a page's HTML decides them: a ``<!DOCTYPE html>``, a
   charset, a ``lang``, a viewport, a title, a meta description, a favicon, no ``noindex``.
 
@@ -40,6 +45,9 @@ BLOCKING_BUDGET = 40_000
 """Bytes (compressed, as transferred) a page may load before its first paint besides its HTML."""
 HTML_BUDGET = 80_000
 """Bytes of a page's HTML, compressed."""
+HIGH_PRIORITY_BUDGET = 10_000
+"""Bytes (as transferred) a request other than the page and its stylesheet may have and still
+ask for high priority (Chromium's "High" or "VeryHigh")."""
 
 pytestmark = pytest.mark.browser
 
@@ -149,10 +157,34 @@ def report(site_url, browser, axe_source):
             + ")(); }, {once: true});"
         )
         page = context.new_page()
+        requests: dict[str, dict] = {}
+        cdp = context.new_cdp_session(page)
+        cdp.on(
+            "Network.requestWillBeSent",
+            lambda e: requests.setdefault(
+                e["requestId"],
+                {
+                    "url": e["request"]["url"],
+                    "type": e.get("type", ""),
+                    "priority": e["request"]["initialPriority"],
+                },
+            ),
+        )
+        cdp.on(
+            "Network.resourceChangedPriority",
+            lambda e: requests.get(e["requestId"], {}).update(priority=e["newPriority"]),
+        )
+        cdp.on("Network.responseReceived", lambda e: requests.get(e["requestId"], {}).update(type=e["type"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: requests.get(e["requestId"], {}).update(bytes=e["encodedDataLength"]),
+        )
+        cdp.send("Network.enable")
         try:
             page.goto(site_url + page_path, wait_until="load")
             settle(page)
             out = {"paint": page.evaluate(PAINT), "axe": {}, "tables": {}}
+            out["requests"] = list(requests.values())
             page.evaluate(axe_source)
             frame = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
             for name, (w, h) in WIDTHS.items():
@@ -225,6 +257,22 @@ def test_first_paint_waits_for_one_small_stylesheet(page_path, report):
     assert lcp is not None, f"{page_path}: Chromium reported no largest contentful paint"
     assert lcp["inHtml"], f"{page_path}: the largest contentful paint ({lcp}) is added by a script"
     assert not lcp["url"] or lcp["url"].startswith("data:"), f"{page_path}: the LCP waits for an image: {lcp}"
+
+
+@pytest.mark.parametrize("page_path", READING_PAGES)
+def test_nothing_heavy_asks_for_high_priority(page_path, report):
+    """Only the page, its stylesheet and files under :data:`HIGH_PRIORITY_BUDGET` bytes load at
+    high priority (on the search page, Sphinx's blocking search scripts too)."""
+    heavy = [
+        f"{r['url'].rsplit('/', 1)[-1]} ({r['type']}, {r['priority']}, {r.get('bytes', 0):,.0f} bytes)"
+        for r in report(page_path)["requests"]
+        if r["priority"] in ("High", "VeryHigh")
+        and r["type"] not in ("Document", "Stylesheet")
+        and not (page_path == SEARCH and r["type"] == "Script")
+        and r.get("bytes", 0) > HIGH_PRIORITY_BUDGET
+    ]
+    assert not heavy, f"{page_path}: heavy requests at high priority: {heavy}"
+    assert any(r["type"] == "Document" for r in report(page_path)["requests"]), "no request seen"
 
 
 HEAD_CHECKS = {

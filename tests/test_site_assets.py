@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from helpers.book import site_assets
@@ -134,3 +137,65 @@ def re_search_bundle(text: str) -> str:
     import re
 
     return re.search(r"_static/(book-site-[0-9a-f]+\.css)", text).group(1)
+
+
+def test_first_paint_path_drops_script_preloads_and_duplicate_scripts():
+    page = (
+        '<html><head><link rel="stylesheet" href="../_static/book-site-0123456789ab.css" />\n'
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+        '<script defer="defer" src="../_static/scripts/fontawesome.js?v=2"></script>\n'
+        "</head><body><p>Loans</p><script>var s = '不良';</script></body></html>"
+    )
+    out = site_assets.off_the_paint_path(page)
+    assert 'rel="preload" as="script"' not in out
+    assert out.count("fontawesome.js") == 1
+    assert "book-sans-sc" not in out  # Chinese only in a script: no font is needed
+    assert site_assets.off_the_paint_path(out) == out  # idempotent
+
+
+def test_pages_that_print_chinese_preload_the_font_at_low_priority():
+    page = (
+        '<html><head><title>按揭</title><link rel="stylesheet" href="../_static/book-site-0123456789ab.css" />\n'
+        "</head><body><p>mortgages (<span>按揭</span>)</p></body></html>"
+    )
+    out = site_assets.off_the_paint_path(page)
+    link = out.index("book-site-")
+    preload = out.index('<link rel="preload" href="../_static/fonts/book-sans-sc.woff2"')
+    assert preload > link  # after the stylesheet: the stylesheet is asked for first
+    assert 'as="font" type="font/woff2" crossorigin fetchpriority="low"' in out
+    assert site_assets.off_the_paint_path(out) == out
+    assert not site_assets.shows_chinese("<html><head><title>按揭</title></head><body><p>x</p></body>")
+
+
+def test_icon_code_points_read_escaped_and_literal_glyphs():
+    css = '.fa-bars:before{content:"\\f0c9"}.fa-sun:before{content:"\uf185"}.x:before{content:"a"}'
+    assert site_assets.icon_code_points(css) == {0xF0C9, 0xF185}
+
+
+def test_icon_font_is_cut_to_the_icons_the_stylesheet_draws(tmp_path):
+    import shutil as sh
+
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    theme_static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    source = theme_static / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+    static = tmp_path / "_static"
+    (static / "vendor").mkdir(parents=True)
+    sh.copy(source, static / "vendor" / "fa-solid-900.woff2")
+    css = (
+        "@font-face{font-display:block;font-family:Font Awesome\\ 6 Free;font-weight:900;"
+        'src:url("vendor/fa-solid-900.woff2") format("woff2"),url("vendor/fa-solid-900.ttf") format("truetype")}'
+        '@font-face{font-family:Other;src:url("vendor/other.woff2")}'
+        '.fa-bars:before{content:"\\f0c9"}.fa-sun:before{content:"\\f185"}'
+    )
+    out = site_assets.subset_icon_fonts(css, static)
+    url = re.search(r'src:url\("(fonts/icons-[0-9a-f]+/fa-solid-900\.woff2)"\) format\("woff2"\)', out).group(
+        1
+    )
+    assert ".ttf" not in out and 'url("vendor/other.woff2")' in out  # other fonts untouched
+    cut = static / url
+    assert set(TTFont(cut).getBestCmap()) == {0xF0C9, 0xF185}
+    assert cut.stat().st_size < source.stat().st_size / 10
+    assert site_assets.subset_icon_fonts(css, static) == out  # same input, same file

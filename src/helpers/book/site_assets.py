@@ -17,7 +17,19 @@ Jupyter Book adds every ``.js`` file under ``_static`` to every page as a plain,
   before its first paint instead of ten; inlines ``documentation_options.js`` (400 bytes the
   head's inline scripts need) instead of blocking on it;
 * mends markup of the theme and its extensions that fails Lighthouse's accessibility rules
-  (:func:`mend_markup`).
+  (:func:`mend_markup`);
+* keeps what the first paint does not need off its path (:func:`off_the_paint_path`): the
+  theme's ``<link rel="preload">`` of its two scripts (which raised them to high priority, ahead
+  of the page's text; they still load, deferred), a second ``<script>`` for a file already
+  loaded; and the Chinese web font, 87 kB, is fetched at low priority (a ``preload`` with
+  ``fetchpriority="low"``, on the pages that print Chinese) instead of at the highest priority
+  when the first layout finds a Chinese character;
+* cuts Font Awesome's solid font (156 kB, ~1,400 icons) to the icons the stylesheet draws
+  (:func:`subset_icon_fonts`: about 3 kB).
+
+Why these: Lighthouse's simulated first paint (its "lantern" model of a phone on slow 4G) counts
+every high-priority request that ended before the observed first paint as if the paint had
+waited for it: the two fonts and the preloaded scripts cost 1–2 s of simulated first paint.
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ import hashlib
 import html
 import posixpath
 import re
+import shutil
 from pathlib import Path
 
 LAZY = {"vega-bundle.js"}
@@ -104,6 +117,104 @@ def mend_markup(text: str) -> str:
     for pattern, replacement in _MENDS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# ----------------------------------------------------------------------------- the first paint's path
+
+_PRELOAD_SCRIPT = re.compile(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*')
+_SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"?]+)[^"]*"[^>]*>\s*</script>\s*')
+_BUNDLE_LINK = re.compile(r'<link rel="stylesheet" href="([^"]*)_static/book-site-[0-9a-f]+\.css" />\n?')
+_CJK_TEXT = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_NOT_SHOWN = re.compile(r"<(script|style|template)\b.*?</\1>", re.S)
+CJK_FONT = "fonts/book-sans-sc.woff2"
+"""The book's Chinese web font under ``_static`` (cut by ``helpers.build.fonts``)."""
+
+
+def shows_chinese(text: str) -> bool:
+    """True when the page's body has Chinese text a reader sees (scripts and styles not counted)."""
+    start = text.find("<body")
+    body = _NOT_SHOWN.sub("", text[start if start >= 0 else 0 :])
+    return bool(_CJK_TEXT.search(_TAGS.sub("", body)))
+
+
+def off_the_paint_path(text: str) -> str:
+    """The page without what its first paint need not wait for (see the module's docstring):
+    the theme's script preloads dropped, a script file linked twice linked once, and, on a page
+    that prints Chinese, the Chinese font preloaded at low priority after the stylesheet.
+
+    Lighthouse's simulated first paint counts every request of high priority that ended before
+    the observed paint; a preloaded script is high, a font the layout asks for is the highest.
+    A low-priority preload is neither, and the ``@font-face`` rule takes the font from it."""
+    text = _PRELOAD_SCRIPT.sub("", text)
+    seen: set[str] = set()
+
+    def once(match):
+        src = match.group(1)
+        if src in seen:
+            return ""
+        seen.add(src)
+        return match.group(0)
+
+    text = _SCRIPT_SRC.sub(once, text)
+    link = _BUNDLE_LINK.search(text)
+    if link and CJK_FONT not in text[: link.end() + 200] and shows_chinese(text):
+        preload = (
+            f'<link rel="preload" href="{link.group(1)}_static/{CJK_FONT}" as="font" '
+            'type="font/woff2" crossorigin fetchpriority="low" />\n'
+        )
+        text = text[: link.end()] + preload + text[link.end() :]
+    return text
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
+_FA_FAMILY = re.compile(r"font-family\s*:\s*['\"]?Font Awesome", re.I)
+_WOFF2_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def icon_code_points(css: str) -> set[int]:
+    """The private-use code points (Font Awesome's icons) the stylesheet draws, escaped or not."""
+    text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if int(m.group(1), 16) < 0x110000 else "", css)
+    return {ord(c) for c in _PRIVATE_USE.findall(text)}
+
+
+def subset_icon_fonts(css: str, static: Path) -> str:
+    """``css`` whose Font Awesome ``@font-face`` rules load a copy of their WOFF2 font cut to
+    the icons ``css`` draws (:func:`icon_code_points`), under ``_static/fonts/icons-<digest>/``
+    with the original file name; the TrueType fallback is dropped (every browser that runs the
+    theme reads WOFF2). The original fonts stay where the theme put them."""
+    from fontTools import subset
+
+    points = sorted(icon_code_points(css))
+
+    def cut(match):
+        rule = match.group(0)
+        if not _FA_FAMILY.search(rule):
+            return rule
+        found = _WOFF2_URL.search(rule)
+        source = static / found.group(1) if found else None
+        if source is None or not source.is_file():
+            return rule
+        data = source.read_bytes()
+        digest = hashlib.sha256(data + repr(points).encode()).hexdigest()[:12]
+        target = static / "fonts" / f"icons-{digest}" / source.name
+        if not target.exists():
+            options = subset.Options()
+            options.flavor = "woff2"
+            options.layout_features = ["*"]
+            font = subset.load_font(str(source), options)
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=points)
+            subsetter.subset(font)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            subset.save_font(font, str(target), options)
+        url = target.relative_to(static).as_posix()
+        return re.sub(r"src\s*:[^;}]*", f'src:url("{url}") format("woff2")', rule, count=1)
+
+    return _FONT_FACE.sub(cut, css)
 
 
 # ----------------------------------------------------------------------------- Markdown tables
@@ -273,7 +384,7 @@ def join_stylesheets(outdir: Path, names: list[str], tokens: set[str]) -> str:
     for name in names:
         path = static / name
         parts.append(_inline_imports(path.read_text(encoding="utf-8"), path, static))
-    css = purge_css("\n".join(parts), tokens)
+    css = subset_icon_fonts(purge_css("\n".join(parts), tokens), static)
     digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:12]
     target = f"book-site-{digest}.css"
     (static / target).write_text(
@@ -336,6 +447,7 @@ def rewrite_pages(app, exception) -> None:
         new = stack_markdown_tables(new)
         new = inline_documentation_options(new, outdir)
         new = one_stylesheet(new, page, outdir, bundles, tokens)
+        new = off_the_paint_path(new)
         if new != text:
             page.write_text(new, encoding="utf-8")
     # Sphinx rewrites only the pages that changed: the others keep linking the joined file they
@@ -343,9 +455,17 @@ def rewrite_pages(app, exception) -> None:
     linked = set()
     for page in pages:
         linked.update(re.findall(r"_static/(book-site-[0-9a-f]+\.css)", page.read_text(encoding="utf-8")))
-    for stale in outdir.joinpath("_static").glob("book-site-*.css"):
+    static = outdir / "_static"
+    for stale in static.glob("book-site-*.css"):
         if stale.name not in linked:
             stale.unlink()
+    icons = set()
+    for name in linked:
+        if (static / name).exists():
+            icons.update(re.findall(r"fonts/(icons-[0-9a-f]+)/", (static / name).read_text(encoding="utf-8")))
+    for stale in static.glob("fonts/icons-*"):
+        if stale.name not in icons:
+            shutil.rmtree(stale)
 
 
 def setup(app):
