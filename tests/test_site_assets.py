@@ -199,3 +199,19 @@ def test_icon_font_is_cut_to_the_icons_the_stylesheet_draws(tmp_path):
     assert set(TTFont(cut).getBestCmap()) == {0xF0C9, 0xF185}
     assert cut.stat().st_size < source.stat().st_size / 10
     assert site_assets.subset_icon_fonts(css, static) == out  # same input, same file
+
+
+def test_a_purge_is_read_back_only_for_the_same_stylesheets_and_tokens(tmp_path, monkeypatch):
+    cache = tmp_path / site_assets.PURGE_CACHE
+    css = ".used{color:red}.unused{color:blue}"
+    calls = []
+    real = site_assets.purge_css
+    monkeypatch.setattr(site_assets, "purge_css", lambda c, t: (calls.append(1), real(c, t))[1])
+    first = site_assets._purged(css, {"used"}, cache)
+    assert ".unused" not in first and ".used" in first
+    assert site_assets._purged(css, {"used"}, cache) == first and len(calls) == 1
+    assert ".unused" in site_assets._purged(css, {"used", "unused"}, cache)  # a new class: purged again
+    assert ".b" in site_assets._purged(css + ".b{x:y}", {"used", "b"}, cache)  # a new rule
+    assert len(calls) == 3
+    cache.write_text("{damaged")
+    assert site_assets._purged(css, {"used"}, cache) == first and len(calls) == 4
