@@ -19,25 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers.book import units
+from helpers.book import ledger, units
 
 ROOT = Path(__file__).resolve().parents[1]
 CELLS = ROOT / "data" / "ledger" / "cells" / "claims.csv"
 FINDINGS = ROOT / "data" / "ledger" / "findings.csv"
-SPEC_COLUMNS = [
-    "id",
-    "chapter",
-    "source",
-    "where",
-    "row",
-    "column",
-    "relation",
-    "unit",
-    "decimals",
-    "finding",
-    "whatif",
-    "note",
-]
+SPEC_COLUMNS = ledger.CELL_FIELDS  # the columns the ledger reads, in its order
 PAGES = {
     "disposals": "npl_disposals",
     "housing": "housing_market",

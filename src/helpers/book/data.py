@@ -504,11 +504,7 @@ def load(name: str) -> pd.DataFrame:
     Returns a fresh copy each call, so a chapter may modify it freely. Raises
     :class:`DataError` naming file, line and column when the table is bad.
     """
-    base = data_dir()
-    res = resource(name, base)
-    path = base / res["path"]
-    stamp = path.stat().st_mtime if path.exists() else 0.0
-    return _load_cached(name, str(base), stamp).copy()
+    return load_shared(name).copy()
 
 
 def load_shared(name: str) -> pd.DataFrame:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.book import intervals
+from helpers.book import intervals, lookup
 from helpers.book.intervals import Interval
 
 CHAPTER_MODULES = {
@@ -452,10 +452,6 @@ class Ref:
         return raw, iv, to or native
 
 
-class _Never:
-    """A missing number in a selector column: equal to nothing (as ``NaN == x`` is false)."""
-
-
 def _selector_index(frame: pd.DataFrame, name: str, columns: tuple) -> dict:
     """``{"numeric": (bool per column), "rows": {values: [row positions]}}`` for selecting rows
     of ``frame`` by ``columns``; made once per evaluation pass and resource, else each time."""
@@ -467,16 +463,11 @@ def _selector_index(frame: pd.DataFrame, name: str, columns: tuple) -> dict:
         series = frame[col]
         if pd.api.types.is_numeric_dtype(series):
             numeric.append(True)
-            keys.append([float(v) if pd.notna(v) else _Never() for v in series])
+            keys.append([float(v) if pd.notna(v) else lookup.Missing() for v in series])
         else:
             numeric.append(False)
             keys.append(series.astype(str).tolist())
-    rows: dict = {}
-    if not columns:  # no selector: every row matches
-        rows[()] = list(range(len(frame)))
-    for position, values in enumerate(zip(*keys)):
-        rows.setdefault(values, []).append(position)
-    index = {"numeric": tuple(numeric), "rows": rows}
+    index = {"numeric": tuple(numeric), "rows": lookup.row_index(keys, len(frame))}
     if _PASS is not None:
         _PASS[key] = index
     return index

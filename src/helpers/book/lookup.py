@@ -23,8 +23,8 @@ def _frame(table) -> tuple[pd.DataFrame, str]:
     return table, str(table.attrs.get("name", "table"))
 
 
-class _Never:
-    """A missing value in a selector column: equal to nothing (as ``NaN == x`` is false)."""
+class Missing:
+    """A missing cell in a selection column: equal to nothing (as ``NaN == x`` is false)."""
 
 
 _INDEXABLE = (str, int, float)
@@ -55,14 +55,20 @@ def _comparable(series: pd.Series) -> bool:
 _INDEXES: dict = {}
 
 
+def row_index(keys: list[list], length: int) -> dict:
+    """``{values: [row positions]}`` from one list of cell keys per selection column (a missing
+    cell keyed as :class:`Missing`); with no column, every one of ``length`` rows matches."""
+    rows: dict = {(): list(range(length))} if not keys else {}
+    for position, values in enumerate(zip(*keys)):
+        rows.setdefault(values, []).append(position)
+    return rows
+
+
 def _index(name: str, frame_id: int, columns: tuple, frame: pd.DataFrame) -> dict:
     key = (name, frame_id, columns)
     if key not in _INDEXES:
-        keys = [[_Never() if pd.isna(v) else v for v in frame[c].tolist()] for c in columns]
-        rows: dict = {}
-        for position, values in enumerate(zip(*keys)):
-            rows.setdefault(values, []).append(position)
-        _INDEXES[key] = rows
+        keys = [[Missing() if pd.isna(v) else v for v in frame[c].tolist()] for c in columns]
+        _INDEXES[key] = row_index(keys, len(frame))
     return _INDEXES[key]
 
 
