@@ -11,10 +11,11 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export BOOK_BUILD := 1
 
-.PHONY: book test test-fast publish site run chromium system-packages lock chapter preview lab benchmark lighthouse clean help
+.PHONY: book pdf test test-fast publish site run chromium system-packages lock chapter preview lab benchmark lighthouse clean help
 
 help:
-	@echo "make book        build the site and its PDF edition into _build/html (executes changed chapters only)"
+	@echo "make book        build the site into _build/html (executes changed chapters only)"
+	@echo "make pdf         make book, and print its PDF edition, _build/html/book.pdf (make test does too)"
 	@echo "make test        build, run every test on the built site, and only then publish it to publish/"
 	@echo "make run CH=x    execute one chapter (chapters/x.md) into _build/runs/x.ipynb"
 	@echo 'make chapter NAME=x TITLE="..."  start chapters/x.md from templates/chapter.md'
@@ -36,6 +37,9 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 
 book: $(STAMP) system-packages
 	$(PY) -m helpers.build book --jobs $(JOBS)
+
+pdf: $(STAMP) system-packages
+	$(PY) -m helpers.build book --pdf --jobs $(JOBS)
 
 site: $(STAMP) system-packages
 	$(PY) -m helpers.build site
@@ -59,11 +63,11 @@ system-packages:
 
 chromium: system-packages
 
-# `make test` is the publish gate: it builds the site, runs every test on the site as built
-# (pytest tests _build/executed --nbval-lax: helpers, data, build, faults, notebooks, browser),
-# holding the build lock, and only a site that passed them all is copied (atomically) to publish/
-# with a manifest.json of the commit, the checks and their results (helpers.build.publish).
-test: book chromium
+# `make test` is the publish gate: it builds the site and its PDF edition, runs every test on the
+# site as built (pytest tests _build/executed --nbval-lax: helpers, data, build, faults, notebooks,
+# browser), holding the build lock, and only a site that passed them all is copied (atomically)
+# to publish/ with a manifest.json of the commit, the checks and their results (helpers.build.publish).
+test: pdf chromium
 	$(PY) -m helpers.build.publish
 
 publish: test

@@ -198,6 +198,13 @@ def test_prose_edit_renders_with_stored_outputs_and_new_text(project):
     assert stamps(project)["a"] == old_stamp
     assert "A 42" in text, "the stored outputs are kept"
     assert rebuild(project) == (set(), set()), "the rendered page is then up to date"
+    # the same text rendered again writes the same notebook, byte for byte (cell ids included)
+    rendered = executed.read_bytes()
+    edit(project / "chapters" / "a.md", "a new paragraph.", "another paragraph.")
+    assert rebuild(project) == (set(), {"a"})
+    edit(project / "chapters" / "a.md", "another paragraph.", "a new paragraph.")
+    assert rebuild(project) == (set(), {"a"})
+    assert executed.read_bytes() == rendered
 
 
 def test_a_changed_cell_tag_is_rendered_not_executed(project):

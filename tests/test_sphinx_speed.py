@@ -1,11 +1,13 @@
 """helpers.build.sphinx_speed changes no output: the same words and stems as Sphinx's own Chinese
-search language, the same pybtex plugins. (That the whole search index is byte-identical was
+search language, the same splits with jieba's dictionary cut to the book's characters as with
+the whole one, the same pybtex plugins. (That the whole search index is byte-identical was
 checked by building the site with and without the extension; see the module docstring.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sphinx.search.zh import SearchChinese as SphinxChinese
 
 from helpers.build import sphinx_speed
@@ -41,3 +43,76 @@ def test_the_extension_replaces_the_language_and_keeps_plugins():
     assert languages["zh"] is sphinx_speed.SearchChinese
     assert pybtex.plugin.find_plugin("pybtex.style.formatting", "plain") is before
     assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext") is not None
+
+
+@pytest.fixture
+def jieba_state(monkeypatch, tmp_path):
+    """jieba's global tokenizer as it was after the test; a fresh BookDictionary kept in tmp_path."""
+    import jieba
+
+    tokenizer = jieba.dt
+    saved = (tokenizer.FREQ, tokenizer.total, tokenizer.initialized)
+    dictionary = sphinx_speed.BookDictionary()
+    dictionary.path = tmp_path / "jieba-book-dictionary.marshal"
+    monkeypatch.setattr(sphinx_speed, "DICTIONARY", dictionary)
+    yield dictionary
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = saved
+
+
+def _unload_jieba() -> None:
+    import jieba
+
+    jieba.dt.FREQ, jieba.dt.initialized = {}, False
+
+
+def test_the_cut_dictionary_splits_every_text_as_the_whole_one(jieba_state):
+    import random
+
+    import jieba
+
+    texts = _book_texts()
+    rng = random.Random(7)
+    book = "".join(texts)
+    # pieces of the book shuffled together: words across the book's own boundaries
+    pieces = [book[i : i + 6] for i in range(0, len(book) - 6, 97)]
+    texts += ["".join(rng.choice(pieces) for _ in range(200)) for _ in range(40)]
+    # words that mix Latin letters or digits with Chinese (B超, A股, 3D, T恤衫) are entries too
+    texts.append("B超检查, A股市场, 3D打印 and a T恤衫")
+    jieba.dt.initialize()
+    whole_size = len(jieba.dt.FREQ)
+    expected = [list(jieba.cut_for_search(t)) for t in texts]
+    ours = sphinx_speed.SearchChinese({})
+    # a first build, with the whole dictionary, keeps the cut one at its end
+    for text in texts:
+        ours.split(text)
+    jieba_state.save()
+    assert jieba_state.path.exists()
+    # the next build (a new process: jieba not loaded) splits with the cut one
+    _unload_jieba()
+    jieba_state.kept, jieba_state.seen = None, set()
+    got = [ours.split(t)[: len(e)] for t, e in zip(texts, expected)]
+    assert jieba_state.kept is not None, "the cut dictionary was not used"
+    assert len(jieba.dt.FREQ) < whole_size / 4
+    assert got == expected
+    # a character the book never used: the whole dictionary again, and the same splits
+    new = "龘龘 and 不良贷款"
+    split = ours.split(new)
+    assert jieba_state.kept is None and len(jieba.dt.FREQ) == whole_size
+    whole = list(jieba.cut_for_search(new))
+    assert split[: len(whole)] == whole
+    jieba_state.save()
+    _unload_jieba()
+    jieba_state.kept, jieba_state.seen = None, set()
+    ours.split(new)
+    assert jieba_state.kept is not None and "龘" in jieba_state.kept, (
+        "the new character is kept for next time"
+    )
+
+
+def test_a_stale_or_damaged_cut_dictionary_is_not_used(jieba_state):
+    import jieba
+
+    jieba_state.path.write_bytes(b"not marshal data")
+    _unload_jieba()
+    sphinx_speed.SearchChinese({}).split("不良贷款")
+    assert jieba_state.kept is None and len(jieba.dt.FREQ) > 100_000

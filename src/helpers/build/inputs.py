@@ -448,6 +448,15 @@ def merge_text(source_nb, executed_nb):
     return result
 
 
+def stable_cell_ids(nb):
+    """Give every cell of ``nb`` an id made from its place, type and source (nbformat gives a
+    cell read from text, or injected by papermill, a random one): two builds of the same page
+    then write the same notebook, byte for byte (it is offered for download). Returns ``nb``."""
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = sha256(f"{index}\0{cell.cell_type}\0{cell.source}")[:16]
+    return nb
+
+
 def write_record(path: Path, record: dict) -> None:
     """Write a page's record (through a temporary file, so a record is never half written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -469,7 +478,7 @@ def render(source: Path, executed: Path, record_path: Path) -> bool:
     except ValueError:
         return False
     tmp = executed.with_name(executed.name + ".tmp")
-    nbformat.write(merged, tmp)
+    nbformat.write(stable_cell_ids(merged), tmp)
     record = read_record(record_path)
     record["text"] = sha256(text)
     tmp.replace(executed)

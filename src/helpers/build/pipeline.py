@@ -24,7 +24,13 @@
    Sphinx did not rewrite are hard-linked from the published site, not copied. Skipped when
    the staged source and the lock hash as they did at the last successful build.
 5. **Print** the PDF edition, ``_build/html/book.pdf`` (:mod:`helpers.build.pdf`, headless
-   Chromium). Skipped while the site's HTML is unchanged.
+   Chromium), with ``--pdf`` only (``make pdf``, and ``make test``, which publishes nothing
+   without it). Skipped while the site's HTML is unchanged. An author's ``make book`` builds
+   the site alone, as Jupyter Book does: a prose edit is on screen without a reprint of the
+   book, and the site links to a PDF that only ``make pdf`` makes up to date.
+
+Sphinx runs in a process started when the build begins (:mod:`helpers.build.warm_sphinx`), so
+its imports are done while pages execute.
 
 Other commands: ``execute`` (steps 1–2), ``run PAGE [-p NAME VALUE …] [--output FILE]`` (one
 page, with parameters, for authors and scenario tests), ``validate`` (step 1 only), ``pdf``
@@ -528,7 +534,8 @@ def ipc_kernel_manager() -> type:
 
 def _finish_notebook(nb) -> dict | None:
     """Hide papermill's injected-parameters cell from readers (tag it ``remove-cell``); take out
-    the recorder cell and return what it reported (:func:`helpers.build.inputs.take_record`)."""
+    the recorder cell and return what it reported (:func:`helpers.build.inputs.take_record`);
+    give the cells ids that do not change from build to build (:func:`~helpers.build.inputs.stable_cell_ids`)."""
     from . import inputs
 
     used = inputs.take_record(nb)
@@ -536,6 +543,7 @@ def _finish_notebook(nb) -> dict | None:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
+    inputs.stable_cell_ids(nb)
     return used
 
 
@@ -1004,7 +1012,7 @@ def check_static_published(html: Path) -> list[str]:
     return stale
 
 
-def build_site(strict: bool = True) -> Path:
+def build_site(strict: bool = True, sphinx=None) -> Path:
     """Run Jupyter Book on the staged source; publish the result to ``_build/html`` only if it passed.
 
     Sphinx works in ``_build/sphinx`` (incrementally); when it succeeds, and the site carries
@@ -1016,10 +1024,10 @@ def build_site(strict: bool = True) -> Path:
     Sphinx copies those only when it writes a page.
     """
     with build_lock(BUILD / ".build.lock", "site"):
-        return _build_site(strict)
+        return _build_site(strict, sphinx)
 
 
-def _build_site(strict: bool) -> Path:
+def _build_site(strict: bool, sphinx=None) -> Path:
     from . import fonts
 
     exe = Path(sys.executable).parent / "jupyter-book"
@@ -1075,7 +1083,10 @@ def _build_site(strict: bool) -> Path:
             font["error"] = exc
 
     with alongside(cut_font):
-        result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+        if sphinx is not None:  # a process started with the build, its imports done (warm_sphinx)
+            result = sphinx.run(cmd)
+        else:
+            result = subprocess.run(cmd, cwd=ROOT, env=_environment(), capture_output=True, text=True)
     atomic.write_text(BUILD / "sphinx.log", result.stdout + "\n" + result.stderr)
     if result.returncode != 0:
         shutil.rmtree(SPHINX_WORK, ignore_errors=True)
@@ -1190,11 +1201,20 @@ class StageTimes:
         return ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.seconds.items())
 
 
-def book(jobs: int = 2, force: bool = False) -> Path:
-    """Validate, execute changed pages, stage and build: the whole of ``make book``."""
+def book(jobs: int = 2, force: bool = False, pdf: bool = False) -> Path:
+    """Validate, execute changed pages, stage and build the site (``make book``); with ``pdf``,
+    print the PDF edition too (``make pdf``, ``make test``)."""
+    from . import warm_sphinx
+
     t0 = time.time()
     times = StageTimes()
-    with build_lock(BUILD / ".build.lock", "book"), memo_environment():
+    with (
+        build_lock(BUILD / ".build.lock", "book"),
+        memo_environment(),
+        warm_sphinx.started(
+            ROOT / "_config.yml", ROOT, _environment(), BUILD / "cache" / "sphinx-modules.json"
+        ) as sphinx,
+    ):
         with times("validate"):
             validate()
         with times("execute"), alongside(prepare_generated):
@@ -1202,9 +1222,10 @@ def book(jobs: int = 2, force: bool = False) -> Path:
         with times("stage"):
             stage()
         with times("site"):
-            html = build_site()
-        with times("pdf"):
-            pdf_edition(html)
+            html = build_site(sphinx=sphinx)
+        if pdf:
+            with times("pdf"):
+                pdf_edition(html)
     print(f"built in {time.time() - t0:.1f}s ({times}); open {html / 'index.html'}", flush=True)
     return html
 
@@ -1222,9 +1243,10 @@ def _parse_value(text: str):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.build", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("book", help="validate, execute changed pages, build the site")
+    b = sub.add_parser("book", help="validate, execute changed pages, build the site (--pdf: and the PDF)")
     b.add_argument("--jobs", type=int, default=2)
     b.add_argument("--force", action="store_true", help="execute every page even if unchanged")
+    b.add_argument("--pdf", action="store_true", help="print the PDF edition too (make pdf)")
     e = sub.add_parser("execute", help="validate and execute changed pages")
     e.add_argument("--jobs", type=int, default=2)
     e.add_argument("--force", action="store_true")
@@ -1244,7 +1266,7 @@ def main(argv=None) -> int:
         return run_worker(Path(args.task))
     try:
         if args.command == "book":
-            book(jobs=args.jobs, force=args.force)
+            book(jobs=args.jobs, force=args.force, pdf=args.pdf)
         elif args.command == "execute":
             with build_lock(BUILD / ".build.lock", "execute"):
                 validate()

@@ -3,8 +3,9 @@
 The gate, in order, holding the build lock throughout so no other build can change the site
 while it is being checked:
 
-1. bring the site up to date (:func:`helpers.build.pipeline.book`: validation, execution,
-   Sphinx) and fingerprint it (SHA-256 over every file of ``_build/html``);
+1. bring the site and its PDF edition up to date (:func:`helpers.build.pipeline.book` with
+   ``pdf=True``: validation, execution, Sphinx, the print) and fingerprint it (SHA-256 over
+   every file of ``_build/html``);
 2. run the whole test suite of ``make test`` on it, executed notebooks included: unit, data
    and fault-injection tests, nbval re-execution of every executed page, and the browser tests
    in Chromium; their results are read from a JUnit report;
@@ -132,7 +133,7 @@ def _git(*args: str) -> str:
 def publish(dest: Path = PUBLISH, jobs: int = 2, pytest_args: list[str] | None = None) -> Path:
     """Build, check and publish the site (see the module docstring); :class:`NotPublished` on refusal."""
     with build_lock(pipeline.BUILD / ".build.lock", "publish"):
-        pipeline.book(jobs=jobs)
+        pipeline.book(jobs=jobs, pdf=True)
         before = site_fingerprint(pipeline.HTML)
         report = pipeline.BUILD / "publish-junit.xml"
         report.unlink(missing_ok=True)
