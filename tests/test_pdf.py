@@ -154,32 +154,47 @@ def test_charts_are_vector_drawings_not_pictures():
     )
 
 
-@built
-def test_every_table_is_printed_whole(text, browser):
-    """No table is wider than the text column, and every table's last column header is printed."""
+@pytest.fixture(scope="module")
+def print_document(browser):
+    """The print document the PDF was printed from (``_build/pdf/book.html``), loaded as Chromium
+    printed it: print media, the text column's width, charts drawn, web fonts loaded."""
     document = ROOT / "_build" / "pdf" / "book.html"
     assert document.exists()
-    root = ROOT / "_build"
-    server = pdf._serve(root)
+    server = pdf._serve(ROOT / "_build")
+    page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
     try:
-        page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
         page.emulate_media(media="print")
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/pdf/book.html", wait_until="load")
         page.wait_for_function(pdf.CHARTS_DRAWN, timeout=120_000)
-        wide = page.evaluate(pdf.TABLES_TOO_WIDE)
-        last_headers = page.evaluate(
-            """() => [...document.querySelectorAll('main.book-pdf table thead tr:last-child')]
-               .map(r => r.lastElementChild ? r.lastElementChild.textContent.trim() : '')"""
-        )
-        page.close()
+        page.evaluate("document.fonts.ready.then(() => true)")
+        yield page
     finally:
+        page.close()
         server.shutdown()
+
+
+@built
+def test_every_table_is_printed_whole(text, print_document):
+    """No table is wider than the text column, and every table's last column header is printed."""
+    wide = print_document.evaluate(pdf.TABLES_TOO_WIDE)
+    last_headers = print_document.evaluate(
+        """() => [...document.querySelectorAll('main.book-pdf table thead tr:first-child')]
+           .map(r => r.lastElementChild ? r.lastElementChild.textContent.trim() : '')"""
+    )
     assert not wide, f"tables wider than the page: {wide}"
     assert len(last_headers) >= 10
     flat = squash(text)
     # A long header may be broken across lines (and pdftotext may order the pieces apart).
     missing = [h for h in last_headers if h and squash(h)[:10] not in flat]
     assert not missing, f"last columns missing from the PDF text: {missing}"
+
+
+@built
+def test_no_word_in_a_table_is_broken(print_document):
+    """Table cells break lines only between words (or after a hyphen, a dash or a slash, or beside
+    a Chinese character): no "colum/n", "inconsis/tent" (pdf.WORDS_BROKEN, measured per letter)."""
+    broken = print_document.evaluate(pdf.WORDS_BROKEN)
+    assert not broken, f"{len(broken)} words broken inside table cells, e.g. {broken[:10]}"
 
 
 # --------------------------------------------------------------------------- the pieces

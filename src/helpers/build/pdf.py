@@ -363,6 +363,37 @@ TABLES_TOO_WIDE = """() => {
   return out;
 }"""
 
+WORDS_BROKEN = r"""() => {
+  // Every word of a table cell that a line break splits where no break belongs. A word is what
+  // lies between white space; it may end a line only after a hyphen, a dash or a slash, or beside
+  // a Chinese character. Returns [page, word, the two letters split] for each.
+  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/]/.test(a)
+    || /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/.test(a + b);
+  const range = document.createRange();
+  const rects = (node, start, end) => { range.setStart(node, start); range.setEnd(node, end);
+    return [...range.getClientRects()].filter(r => r.width > 0 || r.height > 0); };
+  const out = [];
+  for (const cell of document.querySelectorAll('main.book-pdf table th, main.book-pdf table td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (rects(node, 0, node.data.length).length < 2) continue;  // on one line
+      for (const m of node.data.matchAll(/\S{2,}/g)) {
+        let prev = null;
+        for (let i = m.index; i < m.index + m[0].length; i++) {
+          const box = rects(node, i, i + 1)[0];
+          if (!box) continue;
+          if (prev && box.top >= prev.box.bottom - 1 && !allowed(node.data[prev.i], node.data[i])) {
+            const page = cell.closest('section.pdf-page');
+            out.push([page ? page.id : '?', m[0], node.data[prev.i] + '|' + node.data[i]]);
+          }
+          prev = {box, i};
+        }
+      }
+    }
+  }
+  return out;
+}"""
+
 CHARTS_DRAWN = """() => [...document.querySelectorAll('.vega-chart')].every(e => e.querySelector('svg'))"""
 
 HEADINGS = """() => [...document.querySelectorAll(
