@@ -19,9 +19,14 @@ plus a print stylesheet (:data:`PRINT_CSS`):
 * bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
   at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
-Before printing, every table is measured at the printed width; a table wider than the text
-column stops the build naming the page and the table's first header cell, so no table is
-printed with a column cut off. The step is skipped while the site's HTML is unchanged.
+Tables print at 7.5 pt and break lines between words only, never inside one. A wide table (8
+columns or more, such as the reproduction ledgers and the errata) gets a print layout in the
+print document only, the site's pages keep theirs (:func:`print_tables`): its prose columns
+(notes, evidence) are printed under each row across the table, and the ledger's chapter column
+becomes the heading of one table per chapter, repeated on every page it runs onto. Before
+printing, every table is measured at the printed width; a table wider than the text column
+stops the build naming the page and the table's first header cell, so no table is printed with a
+column cut off. The step is skipped while the site's HTML is unchanged.
 """
 
 from __future__ import annotations
