@@ -339,7 +339,10 @@ LONG_NOTE = "recomputed from the printed parts, " * 4
 
 
 def test_prose_columns_are_printed_under_their_rows():
-    rows = [["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", LONG_NOTE], ["policy", "t1", "r2", "c2", "2", "2.00", "%", "match", ""]]
+    rows = [
+        ["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", LONG_NOTE],
+        ["policy", "t1", "r2", "c2", "2", "2.00", "%", "match", ""],
+    ]
     soup, article = _soup(_ledger_like(rows))
     assert pdf.print_tables(article, soup) == 1
     table = article.find("table")
@@ -362,7 +365,10 @@ def test_several_prose_columns_are_each_named_on_their_line():
     soup, article = _soup(_ledger_like(rows, headers))
     assert pdf.print_tables(article, soup) == 1
     lines = article.find_all("tr", class_="pdf-text")
-    assert [line.find("span", class_="pdf-label").get_text() for line in lines] == ["what is wrong", "evidence"]
+    assert [line.find("span", class_="pdf-label").get_text() for line in lines] == [
+        "what is wrong",
+        "evidence",
+    ]
     assert "evidence " + LONG_NOTE in lines[1].get_text()
     assert article.find("tr", class_="pdf-text-head") is None
 
@@ -389,7 +395,9 @@ def test_narrow_tables_and_short_texts_keep_their_layout():
     before = str(article)
     assert pdf.print_tables(article, soup) == 0 and str(article) == before
     seven = [["t1", "r1", "c1", "1", "1.00", "match", LONG_NOTE]]
-    soup, article = _soup(_ledger_like(seven, ["table", "row", "column", "published", "ours", "status", "note"]))
+    soup, article = _soup(
+        _ledger_like(seven, ["table", "row", "column", "published", "ours", "status", "note"])
+    )
     assert pdf.print_tables(article, soup) == 0
     rows = [["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", LONG_NOTE]] * 2  # runs too short
     soup, article = _soup(_ledger_like(rows))

@@ -233,7 +233,9 @@ def _grid(table):
     if head is None or len(head.find_all("tr", recursive=False)) != 1:
         return None
     heads = head.tr.find_all(["th", "td"], recursive=False)
-    rows = [tr for body in table.find_all("tbody", recursive=False) for tr in body.find_all("tr", recursive=False)]
+    rows = [
+        tr for body in table.find_all("tbody", recursive=False) for tr in body.find_all("tr", recursive=False)
+    ]
     cells = [tr.find_all(["th", "td"], recursive=False) for tr in rows]
     if not rows or any(len(c) != len(heads) for c in cells):
         return None
