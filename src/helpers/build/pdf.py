@@ -568,6 +568,8 @@ WORDS_BROKEN = r"""() => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (rects(node, 0, node.data.length).length < 2) continue;  // on one line
       for (const m of node.data.matchAll(/\S{2,}/g)) {
+        const parts = rects(node, m.index, m.index + m[0].length);
+        if (parts.every(r => r.top < parts[0].bottom - 1)) continue;  // the word is on one line
         let prev = null;
         for (let i = m.index; i < m.index + m[0].length; i++) {
           const box = rects(node, i, i + 1)[0];
