@@ -154,32 +154,50 @@ def test_charts_are_vector_drawings_not_pictures():
     )
 
 
-@built
-def test_every_table_is_printed_whole(text, browser):
-    """No table is wider than the text column, and every table's last column header is printed."""
+@pytest.fixture(scope="module")
+def print_document(browser):
+    """The print document the PDF was printed from (``_build/pdf/book.html``), loaded as Chromium
+    printed it: print media, the text column's width, charts drawn, web fonts loaded."""
     document = ROOT / "_build" / "pdf" / "book.html"
     assert document.exists()
-    root = ROOT / "_build"
-    server = pdf._serve(root)
+    server = pdf._serve(ROOT / "_build")
+    page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
     try:
-        page = browser.new_page(viewport={"width": pdf.TEXT_WIDTH_PX, "height": 1000})
         page.emulate_media(media="print")
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/pdf/book.html", wait_until="load")
         page.wait_for_function(pdf.CHARTS_DRAWN, timeout=120_000)
-        wide = page.evaluate(pdf.TABLES_TOO_WIDE)
-        last_headers = page.evaluate(
-            """() => [...document.querySelectorAll('main.book-pdf table thead tr:last-child')]
-               .map(r => r.lastElementChild ? r.lastElementChild.textContent.trim() : '')"""
-        )
-        page.close()
+        page.evaluate("document.fonts.ready.then(() => true)")
+        yield page
     finally:
+        page.close()
         server.shutdown()
+
+
+@built
+def test_every_table_is_printed_whole(text, print_document):
+    """No table is wider than the text column, and every table's last column header is printed."""
+    wide = print_document.evaluate(pdf.TABLES_TOO_WIDE)
+    last_headers = print_document.evaluate(
+        """() => [...document.querySelectorAll('main.book-pdf table')].map(t => {
+             // the header row of the columns: the one with most cells (a print layout adds rows)
+             const rows = t.tHead ? [...t.tHead.rows] : [];
+             const r = rows.sort((a, b) => b.cells.length - a.cells.length)[0];
+             return r && r.lastElementChild ? r.lastElementChild.textContent.trim() : ''; })"""
+    )
     assert not wide, f"tables wider than the page: {wide}"
     assert len(last_headers) >= 10
     flat = squash(text)
     # A long header may be broken across lines (and pdftotext may order the pieces apart).
     missing = [h for h in last_headers if h and squash(h)[:10] not in flat]
     assert not missing, f"last columns missing from the PDF text: {missing}"
+
+
+@built
+def test_no_word_in_a_table_is_broken(print_document):
+    """Table cells break lines only between words (or after a hyphen, a dash or a slash, or beside
+    a Chinese character): no "colum/n", "inconsis/tent" (pdf.WORDS_BROKEN, measured per letter)."""
+    broken = print_document.evaluate(pdf.WORDS_BROKEN)
+    assert not broken, f"{len(broken)} words broken inside table cells, e.g. {broken[:10]}"
 
 
 # --------------------------------------------------------------------------- the pieces
@@ -300,3 +318,88 @@ def test_the_destinations_a_draft_is_read_by_give_the_pages_the_bookmarks_give()
     by_destination = pdf.destination_page_numbers(PDF, headings)
     assert by_destination == pdf.contents_page_numbers(PDF, headings)
     assert len(set(by_destination.values())) == len(headings)
+
+
+def _ledger_like(rows, headers=None, note_index=None) -> str:
+    headers = headers or ["chapter", "table", "row", "column", "published", "ours", "unit", "status", "note"]
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if h in ("published", "ours") else ""}>{h}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<article><table class="book-table ledger"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></article>'
+
+
+def _soup(html):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    return soup, soup.find("article")
+
+
+LONG_NOTE = "recomputed from the printed parts, " * 4
+
+
+def test_prose_columns_are_printed_under_their_rows():
+    rows = [
+        ["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", LONG_NOTE],
+        ["policy", "t1", "r2", "c2", "2", "2.00", "%", "match", ""],
+    ]
+    soup, article = _soup(_ledger_like(rows))
+    assert pdf.print_tables(article, soup) == 1
+    table = article.find("table")
+    header = [th.get_text() for th in table.thead.find_all("tr")[0].find_all("th")]
+    assert header == ["chapter", "table", "row", "column", "published", "ours", "unit", "status"]
+    assert table.thead.find("tr", class_="pdf-text-head").th.get_text() == "note"  # named once
+    assert table.thead.find("tr", class_="pdf-text-head").th["colspan"] == "8"
+    bodies = table.find_all("tbody", class_="pdf-row")
+    assert len(bodies) == 2  # one per row, kept on one page
+    first = bodies[0].find_all("tr")
+    assert [td.get_text() for td in first[0].find_all("td")][-1] == "match"
+    assert first[1]["class"] == ["pdf-text"] and first[1].td.get_text() == LONG_NOTE
+    assert first[1].td["colspan"] == "8"
+    assert len(bodies[1].find_all("tr")) == 1  # an empty note adds no line
+
+
+def test_several_prose_columns_are_each_named_on_their_line():
+    headers = ["finding", "status", "source", "locator", "what is wrong", "evidence", "published", "cells"]
+    rows = [["f-1", "source error", "s", "§1", LONG_NOTE, "evidence " + LONG_NOTE, "3 %", "1: t · r / c"]]
+    soup, article = _soup(_ledger_like(rows, headers))
+    assert pdf.print_tables(article, soup) == 1
+    lines = article.find_all("tr", class_="pdf-text")
+    assert [line.find("span", class_="pdf-label").get_text() for line in lines] == [
+        "what is wrong",
+        "evidence",
+    ]
+    assert "evidence " + LONG_NOTE in lines[1].get_text()
+    assert article.find("tr", class_="pdf-text-head") is None
+
+
+def test_a_grouping_chapter_column_heads_one_table_per_run():
+    rows = [["housing", "t", f"r{i}", "c", "1", "1.0", "%", "match", LONG_NOTE] for i in range(4)]
+    rows += [["retail", "t", f"s{i}", "c", "1", "1.0", "%", "match", ""] for i in range(4)]
+    soup, article = _soup(_ledger_like(rows))
+    pdf.print_tables(article, soup)
+    tables = article.find_all("table")
+    assert [t.thead.tr.th.get_text() for t in tables] == ["chapter: housing", "chapter: retail"]
+    assert tables[0].thead.tr.th["colspan"] == "7"
+    header = [th.get_text() for th in tables[1].thead.find_all("tr")[1].find_all("th")]
+    assert header == ["table", "row", "column", "published", "ours", "unit", "status"]
+    row = tables[1].tbody.tr
+    assert row.th["scope"] == "row" and row.th.get_text() == "t"  # the row's label is its first cell
+    assert tables[0].find("tr", class_="pdf-text").td["colspan"] == "7"
+    assert len(tables[1].find_all("tbody")) == 4
+
+
+def test_narrow_tables_and_short_texts_keep_their_layout():
+    short = [["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", "a short note"]]
+    soup, article = _soup(_ledger_like(short))
+    before = str(article)
+    assert pdf.print_tables(article, soup) == 0 and str(article) == before
+    seven = [["t1", "r1", "c1", "1", "1.00", "match", LONG_NOTE]]
+    soup, article = _soup(
+        _ledger_like(seven, ["table", "row", "column", "published", "ours", "status", "note"])
+    )
+    assert pdf.print_tables(article, soup) == 0
+    rows = [["policy", "t1", "r1", "c1", "1", "1.00", "%", "match", LONG_NOTE]] * 2  # runs too short
+    soup, article = _soup(_ledger_like(rows))
+    assert pdf.print_tables(article, soup) == 1 and len(article.find_all("table")) == 1
+    assert article.find("th", string="chapter") is not None

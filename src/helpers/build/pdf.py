@@ -19,13 +19,19 @@ plus a print stylesheet (:data:`PRINT_CSS`):
 * bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
   at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
-Before printing, every table is measured at the printed width; a table wider than the text
-column stops the build naming the page and the table's first header cell, so no table is
-printed with a column cut off. The step is skipped while the site's HTML is unchanged.
+Tables print at 7.5 pt and break lines between words only, never inside one. A wide table (8
+columns or more, such as the reproduction ledgers and the errata) gets a print layout in the
+print document only, the site's pages keep theirs (:func:`print_tables`): its prose columns
+(notes, evidence) are printed under each row across the table, and the ledger's chapter column
+becomes the heading of one table per chapter, repeated on every page it runs onto. Before
+printing, every table is measured at the printed width; a table wider than the text column
+stops the build naming the page and the table's first header cell, so no table is printed with a
+column cut off. The step is skipped while the site's HTML is unchanged.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html as html_lib
 import io
@@ -61,12 +67,26 @@ body { background: white; margin: 0; }
 .book-pdf .pst-scrollable-table-container, .book-pdf div.output_area {
   overflow: visible !important; max-height: none !important; }
 .book-pdf table { width: 100% !important; max-width: 100%; table-layout: auto;
-  font-size: 7.5pt; border-collapse: collapse; }
-/* Cells may break anywhere (so that every table fits the column), but no column narrower than
-   4.5em: without it the table layout squeezes short columns to two letters a line. */
-.book-pdf th, .book-pdf td { white-space: normal !important; overflow-wrap: anywhere;
-  word-break: normal; min-width: 4.5em; padding: 1.5pt 3pt !important; }
+  font-size: 7.5pt !important; border-collapse: collapse; }
+/* Lines in a cell break between words only (the site's tables may break anywhere: !important),
+   so a column is as wide as its longest word; wide tables fit through their print layout
+   (print_tables): prose under the rows, a grouping column as the heading of each group. */
+.book-pdf th, .book-pdf td { white-space: normal !important; overflow-wrap: break-word !important;
+  word-break: normal !important; hyphens: manual !important; min-width: 0 !important;
+  padding: 1.5pt 2pt !important; }
 .book-pdf thead { display: table-header-group; }
+.book-pdf tbody.pdf-row { break-inside: avoid; }
+.book-pdf tr.pdf-has-text > th, .book-pdf tr.pdf-has-text > td,
+.book-pdf tr.pdf-text:not(:last-child) > td { border-bottom: 0 !important; }
+.book-pdf tr.pdf-has-text > * { padding-bottom: 0.5pt !important; }
+.book-pdf tr.pdf-text > td { padding: 0 2pt 2pt 1.6em !important; color: #333; }
+.book-pdf .pdf-label { font-style: italic; color: #555; }
+.book-pdf thead tr:not(:last-child) > th { border-bottom: 0 !important; }
+.book-pdf thead tr.pdf-text-head > th { font-weight: normal; font-style: italic; color: #555;
+  padding-left: 1.6em !important; }
+.book-pdf thead tr.pdf-group > th { font-size: 8.5pt; font-weight: 700; text-align: left;
+  padding: 6pt 2pt 2pt !important; }
+.book-pdf table.pdf-group-table { margin-bottom: 8pt; }
 .book-pdf .vega-embed details, .book-pdf .vega-actions, .book-pdf select, .book-pdf input,
 .book-pdf button, .book-pdf .ledger-filters, .book-pdf .headerlink, .book-pdf .toggle-button,
 .book-pdf .copybtn, .book-pdf .chart-downloads { display: none !important; }
@@ -186,6 +206,175 @@ def _rewrite(article, page: BookPage, slugs: dict[str, str], site_prefix: str) -
             node["src"] = site_prefix + posixpath.normpath(posixpath.join(base, node["src"]))
 
 
+PROSE_CHARS = 100
+"""A text column with a cell at least this long is prose: a wide table prints it under its rows."""
+
+WIDE_TABLE_COLUMNS = 8
+"""Tables with at least this many columns get the print layout of :func:`print_tables`."""
+
+GROUP_COLUMNS = ("chapter",)
+"""A first column under one of these headers, whose values come in long runs, becomes the heading
+of one printed table per run (:func:`_split_by_group`)."""
+
+
+def _cell_text(cell) -> str:
+    return " ".join(cell.get_text(" ", strip=True).split())
+
+
+def _classes(node) -> list[str]:
+    value = node.get("class") or []
+    return value.split() if isinstance(value, str) else list(value)
+
+
+def _grid(table):
+    """(thead, header cells, body rows, cells of each body row) of a plain table, else None: one
+    header row, every body row as many cells as the header, no cell spanning rows or columns."""
+    head = table.find("thead", recursive=False)
+    if head is None or len(head.find_all("tr", recursive=False)) != 1:
+        return None
+    heads = head.tr.find_all(["th", "td"], recursive=False)
+    rows = [
+        tr for body in table.find_all("tbody", recursive=False) for tr in body.find_all("tr", recursive=False)
+    ]
+    cells = [tr.find_all(["th", "td"], recursive=False) for tr in rows]
+    if not rows or any(len(c) != len(heads) for c in cells):
+        return None
+    if any(c.get("colspan") or c.get("rowspan") for row in [heads, *cells] for c in row):
+        return None
+    return head, heads, rows, cells
+
+
+def _prose_under_rows(table, soup) -> bool:
+    """Print the prose columns of a wide ``table`` (a text column with a cell of
+    :data:`PROSE_CHARS` characters or more) under their row, across the table's width.
+
+    Each row becomes a ``<tbody class="pdf-row">`` (kept on one page) holding the row without its
+    prose cells and one ``<tr class="pdf-text">`` per prose cell that is not empty. One prose
+    column is named once, in a second header row; several are named on each line. Returns
+    whether the table changed.
+    """
+    grid = _grid(table)
+    if grid is None:
+        return False
+    head, heads, rows, cells = grid
+    if len(heads) < WIDE_TABLE_COLUMNS:
+        return False
+    prose = [
+        i
+        for i, th in enumerate(heads)
+        if "num" not in _classes(th) and max(len(_cell_text(row[i])) for row in cells) >= PROSE_CHARS
+    ]
+    if not prose or len(prose) == len(heads):
+        return False
+    span = str(len(heads) - len(prose))
+    labels = [_cell_text(heads[i]) for i in prose]
+    for i in prose:
+        heads[i].decompose()
+    if len(prose) == 1:
+        line = soup.new_tag("tr", attrs={"class": "pdf-text-head"})
+        th = soup.new_tag("th", attrs={"colspan": span, "scope": "colgroup"})
+        th.string = labels[0]
+        line.append(th)
+        head.append(line)
+    bodies = []
+    for tr, row in zip(rows, cells):
+        body = soup.new_tag("tbody", attrs={"class": "pdf-row"})
+        moved = [(label, row[i]) for label, i in zip(labels, prose) if _cell_text(row[i]) not in ("", "–")]
+        for i in prose:
+            row[i].extract()
+        body.append(tr.extract())
+        for label, cell in moved:
+            line = soup.new_tag("tr", attrs={"class": "pdf-text"})
+            td = soup.new_tag("td", attrs={"colspan": span})
+            if len(prose) > 1:
+                name = soup.new_tag("span", attrs={"class": "pdf-label"})
+                name.string = label
+                td.append(name)
+                td.append(" ")
+            for child in list(cell.contents):
+                td.append(child.extract())
+            line.append(td)
+            body.append(line)
+        if moved:
+            tr["class"] = _classes(tr) + ["pdf-has-text"]
+        bodies.append(body)
+    for body in table.find_all("tbody", recursive=False):
+        body.decompose()
+    for body in bodies:
+        table.append(body)
+    table["class"] = _classes(table) + ["pdf-rows-with-text"]
+    return True
+
+
+def _split_by_group(table, soup) -> bool:
+    """A table laid out by :func:`_prose_under_rows` whose first column is a group
+    (:data:`GROUP_COLUMNS`, such as the ledger's chapter) with at least four rows a run on
+    average: one table per run, the group's value named in the first header row, which Chromium
+    repeats on every page the table runs onto. Returns whether the table was split."""
+    if "pdf-rows-with-text" not in _classes(table):
+        return False
+    head = table.find("thead", recursive=False)
+    heads = head.tr.find_all(["th", "td"], recursive=False)
+    if not heads or _cell_text(heads[0]) not in GROUP_COLUMNS:
+        return False
+    bodies = table.find_all("tbody", recursive=False)
+    runs: list[tuple[str, list]] = []
+    for body in bodies:
+        value = _cell_text(body.tr.find(["th", "td"], recursive=False))
+        if not runs or runs[-1][0] != value:
+            runs.append((value, []))
+        runs[-1][1].append(body)
+    if len(runs) * 4 > len(bodies):
+        return False
+    label = _cell_text(heads[0])
+    heads[0].decompose()
+    for th in head.find_all("th", colspan=True):
+        th["colspan"] = str(int(th["colspan"]) - 1)
+    width = len(head.tr.find_all(["th", "td"], recursive=False))
+    for body in bodies:
+        for tr in body.find_all("tr", recursive=False):
+            if "pdf-text" in _classes(tr):
+                tr.td["colspan"] = str(width)
+                continue
+            first = tr.find(["th", "td"], recursive=False)
+            first.decompose()
+            now_first = tr.find(["th", "td"], recursive=False)
+            if now_first is not None and now_first.name == "td":  # the row's label moves along
+                now_first.name = "th"
+                now_first["scope"] = "row"
+    tables = []
+    for value, members in runs:
+        part = soup.new_tag("table", attrs={"class": _classes(table) + ["pdf-group-table"]})
+        part_head = soup.new_tag("thead")
+        group = soup.new_tag("tr", attrs={"class": "pdf-group"})
+        th = soup.new_tag("th", attrs={"colspan": str(width), "scope": "colgroup"})
+        th.string = f"{label}: {value}"
+        group.append(th)
+        part_head.append(group)
+        for tr in head.find_all("tr", recursive=False):
+            part_head.append(copy.copy(tr))
+        part.append(part_head)
+        for body in members:
+            part.append(body.extract())
+        tables.append(part)
+    table.replace_with(*tables)
+    return True
+
+
+def print_tables(article, soup) -> int:
+    """Lay out the wide tables of ``article`` for the printed column, where a table must fit and
+    its words may not be broken (:data:`PRINT_CSS` breaks cells between words only): prose
+    columns printed under their rows (:func:`_prose_under_rows`), a grouping first column made
+    the heading of one table per group (:func:`_split_by_group`). Nothing is left out, and the
+    site's own tables are not touched. Returns the number of tables changed."""
+    changed = 0
+    for table in article.find_all("table"):
+        if _prose_under_rows(table, soup):
+            changed += 1
+            _split_by_group(table, soup)
+    return changed
+
+
 def _stylesheets(soup, page: BookPage, site_prefix: str) -> list[str]:
     base = posixpath.dirname(page.url)
     hrefs = []
@@ -220,6 +409,7 @@ def _article_part(path: Path, page: BookPage, slugs: dict[str, str], site_prefix
     ]
     _strip_machinery(article)
     _rewrite(article, page, slugs, site_prefix)
+    print_tables(article, soup)
     return {
         "styles": styles,
         "scripts": scripts,
@@ -358,6 +548,39 @@ TABLES_TOO_WIDE = """() => {
       const page = t.closest('section.pdf-page');
       const th = t.querySelector('th, td');
       out.push([page ? page.id : '?', th ? th.textContent.trim() : '', Math.round(box.width)]);
+    }
+  }
+  return out;
+}"""
+
+WORDS_BROKEN = r"""() => {
+  // Every word of a table cell that a line break splits where no break belongs. A word is what
+  // lies between white space; it may end a line only after a hyphen, a dash or a slash, or beside
+  // a Chinese character. Returns [page, word, the two letters split] for each.
+  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/]/.test(a)
+    || /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/.test(a + b);
+  const range = document.createRange();
+  const rects = (node, start, end) => { range.setStart(node, start); range.setEnd(node, end);
+    return [...range.getClientRects()].filter(r => r.width > 0 || r.height > 0); };
+  const out = [];
+  for (const cell of document.querySelectorAll('main.book-pdf table th, main.book-pdf table td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (rects(node, 0, node.data.length).length < 2) continue;  // on one line
+      for (const m of node.data.matchAll(/\S{2,}/g)) {
+        const parts = rects(node, m.index, m.index + m[0].length);
+        if (parts.every(r => r.top < parts[0].bottom - 1)) continue;  // the word is on one line
+        let prev = null;
+        for (let i = m.index; i < m.index + m[0].length; i++) {
+          const box = rects(node, i, i + 1)[0];
+          if (!box) continue;
+          if (prev && box.top >= prev.box.bottom - 1 && !allowed(node.data[prev.i], node.data[i])) {
+            const page = cell.closest('section.pdf-page');
+            out.push([page ? page.id : '?', m[0], node.data[prev.i] + '|' + node.data[i]]);
+          }
+          prev = {box, i};
+        }
+      }
     }
   }
   return out;
