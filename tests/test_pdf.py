@@ -1,4 +1,5 @@
-"""The PDF edition (``_build/html/book.pdf``, made by ``make book``) as a reader of print meets it.
+"""The PDF edition (``_build/html/book.pdf``, made by ``make pdf`` and ``make test``) as a reader
+of print meets it.
 
 Read back with pypdf and with poppler's ``pdftotext`` / ``pdffonts`` (Debian's poppler-utils):
 every page's title is in the text, in the bookmarks and in the contents with the right page
@@ -27,7 +28,7 @@ PDF = SITE / pdf.PDF_NAME
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 CHINESE_TERMS = ["不良", "首付", "按揭", "保交楼", "不良贷款"]
 
-built = pytest.mark.skipif(not PDF.exists(), reason="no PDF edition: run `make book` first")
+built = pytest.mark.skipif(not PDF.exists(), reason="no PDF edition: run `make pdf` first")
 
 
 def squash(text: str) -> str:
