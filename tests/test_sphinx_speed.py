@@ -116,3 +116,45 @@ def test_a_stale_or_damaged_cut_dictionary_is_not_used(jieba_state):
     _unload_jieba()
     sphinx_speed.SearchChinese({}).split("不良贷款")
     assert jieba_state.kept is None and len(jieba.dt.FREQ) > 100_000
+
+
+@pytest.mark.build
+def test_templates_compiled_from_the_bytecode_cache_write_the_same_pages(tmp_path):
+    """A tiny book with the extension, built, then written again whole (``--all``) from Jinja's
+    bytecode cache, and again with the cache removed: the pages are the same, byte for byte.
+    (The first build's differ from both: Sphinx adds ``?v=`` checksums to stylesheets found in
+    the output of an earlier build.)"""
+    import shutil
+    import subprocess
+    import sys
+
+    source = tmp_path / "book"
+    source.mkdir()
+    (source / "_config.yml").write_text(
+        'title: Tiny\nauthor: Test\nexecute:\n  execute_notebooks: "off"\nsphinx:\n'
+        "  extra_extensions: [helpers.build.sphinx_speed]\n  config:\n    html_search_language: zh\n"
+    )
+    (source / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n- file: page\n")
+    (source / "index.md").write_text("# 不良贷款 Tiny\n\nBad loans (不良贷款) and housing (住房).\n")
+    (source / "page.md").write_text("# Page\n\nA second page about 房地产 and mortgages.\n")
+    out = tmp_path / "out"
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(source),
+        "--path-output",
+        str(out),
+    ]
+    first = subprocess.run(command, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    cache = out / "_build" / ".doctrees" / "jinja-bytecode"
+    assert any(cache.iterdir()), "no template was kept"
+    html = out / "_build" / "html"
+    cached = subprocess.run([*command, "--all"], capture_output=True, text=True)
+    assert cached.returncode == 0, cached.stdout[-2000:] + cached.stderr[-2000:]
+    shutil.copytree(html, tmp_path / "cached")
+    shutil.rmtree(cache)
+    fresh = subprocess.run([*command, "--all"], capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stdout[-2000:] + fresh.stderr[-2000:]
+    pages = sorted(p.relative_to(html) for p in html.rglob("*.html"))
+    assert pages and all((html / p).read_bytes() == (tmp_path / "cached" / p).read_bytes() for p in pages)
