@@ -1,8 +1,10 @@
-/* Filter tables of class "filterable" by the <select data-filter-column> controls before them. */
+/* Filter tables of class "filterable" by the <select data-filter-column> controls before them;
+   the controls are hidden in the page until this script shows them. */
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".ledger-filters").forEach(function (controls) {
     var table = controls.parentElement.querySelector("table.filterable");
     if (!table) { return; }
+    controls.hidden = false;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var selects = controls.querySelectorAll("select[data-filter-column]");
     var count = controls.querySelector(".ledger-count");

@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from helpers.book import data, ledger, sources, units
+from helpers.book import data, ledger, sources, tables, units
 
 ERRATUM_KINDS = {
     "typo": "a misprint: a wrong digit, label or date",
@@ -85,10 +85,11 @@ def data_errata() -> pd.DataFrame:
 
 
 def _fmt(value: float, decimals: int) -> str:
-    """A published number as printed: its own decimals (at least ``decimals``), thousands separated."""
+    """A published number as printed: its own decimals (at least ``decimals``), thousands
+    separated, with a minus sign (:func:`helpers.book.tables.number`)."""
     text = repr(float(value))
     own = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
-    return f"{float(value):,.{max(int(decimals), own, 0)}f}"
+    return tables.number(float(value), max(int(decimals), own, 0))
 
 
 def _unit(code: str) -> str:
@@ -100,8 +101,9 @@ def _unit(code: str) -> str:
 
 
 def _fmt_ours(value: float, decimals: int) -> str:
-    """Our value with two more decimals than the source printed."""
-    return f"{float(value):,.{max(int(decimals), 0) + 2}f}"
+    """Our value with two more decimals than the source printed (a minus sign, not a hyphen, as
+    in every table of the book: :func:`helpers.book.tables.number`)."""
+    return tables.number(float(value), max(int(decimals), 0) + 2)
 
 
 def _allowed(row) -> str:
@@ -299,13 +301,12 @@ def units_table() -> pd.DataFrame:
 
 
 def ledger_html(table: pd.DataFrame) -> str:
-    """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``).
+    """The ledger as an HTML table with chapter and status filters (``ledger-filter.js``, which
+    shows them; hidden without JavaScript and in print).
 
     Made by :func:`helpers.book.tables.ledger_table` (never collapsed: the filters are the way in),
     with the interval the published inputs allow.
     """
-    from helpers.book import tables
-
     # the finding a cell belongs to is on the errata page; here it would widen the table past a
     # printed page
     table = table.drop(columns=["finding"], errors="ignore")
@@ -320,8 +321,10 @@ def ledger_html(table: pd.DataFrame) -> str:
     def options(values):
         return "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
 
+    # Shown by ledger-filter.js only: without JavaScript (and in print) there is nothing to filter.
     controls = (
-        '<div class="ledger-filters" role="group" aria-label="Filter the ledger">'
+        '<div class="ledger-filters" role="group" aria-label="Filter the ledger" hidden>'
+        '<span class="ledger-filters-intro">Filter the checks by chapter or status:</span> '
         '<label>Chapter <select data-filter-column="0"><option value="">all</option>'
         f"{options(chapters)}</select></label> "
         f'<label>Status <select data-filter-column="{status_col}"><option value="">all</option>'
@@ -335,8 +338,6 @@ def ledger_html(table: pd.DataFrame) -> str:
 
 
 def _unit_codes_to_words(text: str) -> str:
-    from helpers.book import tables
-
     for code in sorted(units.UNITS, key=len, reverse=True):
         text = re.sub(rf"(?<![\w]){re.escape(code)}(?![\w])", tables.UNIT_LABELS[code], text)
     return text
@@ -374,8 +375,6 @@ def errata_tables(table: pd.DataFrame | None = None) -> dict:
 
 def units_display():
     """Every unit code with the words the tables use, its dimension, size and printed form."""
-    from helpers.book import tables
-
     frame = units_table().reset_index()
     frame["words"] = [tables.UNIT_LABELS[c] for c in frame["code"]]
     return tables.table(
