@@ -1,3 +1,6 @@
+import functools
+import hashlib
+import itertools
 import json
 import re
 
@@ -204,3 +207,113 @@ def test_reference_lines_are_dashed_rules_with_labels_above_them():
     assert text["encoding"]["x"] == {"value": 0}
     rows = spec["datasets"][rule["data"]["name"]]
     assert rows == [{"y": 1.0, "label": "floor"}, {"y": 2.5, "label": "cap"}]
+
+
+# ----------------------------------------------------------------------------- the measuring font
+# vl-convert lays a chart out at build time; a browser draws its text with the site's fonts. Where
+# the two measure a line differently, the line's end falls outside the drawing (a source line
+# "… §四(三)" lost its ")"): the browser test is test_page_budget's
+# test_every_chart_text_lies_inside_its_drawing; these check the cause, without a browser.
+
+
+def _drawn_width(text: str, size: float = 100, weight: str = "normal", font: str = charts.FONT) -> float:
+    """Width of the SVG vl-convert draws for ``text`` alone (``size`` px, no padding)."""
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": 1,
+        "height": 1,
+        "padding": 0,
+        "config": {"font": font, "view": {"stroke": None}},
+        "data": {"values": [{}]},
+        "mark": {"type": "text", "text": text, "fontSize": size, "fontWeight": weight, "align": "left"},
+        "encoding": {"x": {"value": 0}, "y": {"value": 0}},
+    }
+    return charts._svg_width(
+        charts._vl_convert().vegalite_to_svg(spec, vl_version=charts.vega_lite_version())
+    )
+
+
+def _browser_width(text: str, size: float, weight: str = "normal") -> tuple[float, int]:
+    """How wide a browser draws ``text`` with the site's fonts, and in how many runs: each CJK
+    character in Book Sans SC (Noto Sans CJK SC's advance), each run of other characters in DejaVu
+    Sans (as vl-convert measures the run alone in DejaVu Sans, kerning included)."""
+    from helpers.build import fonts
+
+    cjk, width, runs = _cjk_advances(), 0.0, 0
+    for is_cjk, run in itertools.groupby(text, fonts.is_cjk):
+        run = "".join(run)
+        if is_cjk:
+            width += sum(size * cjk[ord(c)] / 1000 for c in run)
+        else:
+            # between bars: an SVG text drops its leading and trailing spaces, a run's are inside
+            width += _drawn_width(f"|{run}|", size, weight, "'DejaVu Sans'") - _drawn_width(
+                "||", size, weight, "'DejaVu Sans'"
+            )
+            runs += 2
+    return width, runs
+
+
+@functools.cache
+def _cjk_advances():
+    from helpers.build import chart_fonts
+
+    return chart_fonts.cjk_advances()
+
+
+@pytest.mark.parametrize(
+    "text, bold",
+    [
+        ("report 2024Q1 (May 2024), §二(一); §四(三)", False),  # the cycle chapter's cut source line
+        ("§一(六) para 2; 图表11", False),
+        ("房价指数 2024", True),
+        ("四", False),
+        ("Trillion yuan", True),
+    ],
+)
+def test_vl_convert_measures_mixed_latin_and_chinese_as_a_browser_draws_it(text, bold):
+    """On main, vl-convert measured every line holding a Chinese character in the first Noto CJK
+    face of the machine (Latin letters a tenth narrower than DejaVu's): 35 px short on a 480 px line.
+    Drawn 1,000 px high, so that rounding to whole px is small against what is compared."""
+    size, weight = 1000, "bold" if bold else "normal"
+    expected, runs = _browser_width(text, size, weight)
+    # each width vl-convert gives is rounded up to a whole px: 1 px per run
+    assert _drawn_width(text, size, weight) == pytest.approx(expected, abs=runs + 1)
+
+
+def test_the_measuring_fonts_are_what_chart_fonts_makes_from_the_shipped_fonts():
+    """The committed fonts hold DejaVu's glyphs and advances unchanged plus Noto Sans CJK SC's
+    advance for each of its CJK code points (scaled to DejaVu's em), and their digests are recorded."""
+    from fontTools.ttLib import TTFont
+
+    from helpers.build import chart_fonts
+
+    advances = _cjk_advances()
+    assert len(advances) > 20_000 and advances[ord("四")] == 1000
+    for style, (latin_name, name) in chart_fonts.FACES.items():
+        path = charts.FONTS / name
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] == charts.MEASURING_FONTS[name]
+        made = chart_fonts.measuring_font(charts.FONTS / latin_name, advances, style)
+        font, latin = TTFont(str(path)), TTFont(str(charts.FONTS / latin_name))
+        cmap, upm = font.getBestCmap(), font["head"].unitsPerEm
+        widths = {cp: font["hmtx"][g][0] for cp, g in cmap.items()}
+        assert widths == {cp: made["hmtx"][g][0] for cp, g in made.getBestCmap().items()}
+        for cp, glyph in latin.getBestCmap().items():
+            assert widths[cp] == latin["hmtx"][glyph][0], f"{chr(cp)!r} in {name}"
+        for cp, advance in advances.items():
+            assert widths[cp] == round(advance * upm / 1000), f"U+{cp:04X} in {name}"
+        assert font["name"].getDebugName(1) == chart_fonts.FAMILY and font["name"].getDebugName(2) == style
+
+
+def test_chart_font_names_only_fonts_the_site_ships():
+    """Every family of the charts' font list is a web font of the site (offline: nothing the reader's
+    machine may lack), or the generic family; the first is the measuring fonts' family."""
+    from helpers.build import chart_fonts
+
+    root = charts.FONTS.parents[3]
+    css = (root / "_static" / "book.css").read_text() + (
+        root / "_static" / "fonts" / "book-fonts.css"
+    ).read_text()
+    shipped = set(re.findall(r'@font-face\s*{[^}]*font-family:\s*"([^"]+)"', css))
+    families = [f.strip().strip("'\"") for f in charts.FONT.split(",")]
+    assert families[0] == chart_fonts.FAMILY
+    assert set(families) - {"sans-serif"} <= shipped, shipped

@@ -11,6 +11,9 @@ page, loaded once in Chromium and looked at 1,366 px and 390 px wide:
   ``axe-playwright-python`` in ``requirements.lock``. Any violation fails, naming the rule, the
   width and the first elements; a page with none scores 100.
 * **Tables fit**: every table (long ones opened) lies inside the article column at both widths.
+* **Chart text fits its drawing**: every ``<text>`` of every chart drawing shown (the SVG drawn at
+  build time) lies inside that SVG's box at both widths, drawn with the page's own fonts: the
+  build measured it with the same advances (``helpers.build.chart_fonts``), or its end is cut off.
 * **First paint**: the resources that block rendering, as Chromium reports them
   (``PerformanceResourceTiming.renderBlockingStatus``), are one stylesheet and nothing else,
   within a byte budget; no web font is needed for the first paint; the largest contentful paint
@@ -135,6 +138,34 @@ TABLE_BOXES = """() => {
 }"""
 
 
+CHART_TEXT = """async () => {
+  const drawn = [...document.querySelectorAll('.vega-chart .vega-static svg')]
+    .filter(s => s.getBoundingClientRect().width > 0);
+  // lay every text out first, so that the fonts it needs are loading, then wait for them
+  drawn.forEach(s => s.querySelectorAll('text').forEach(t => t.getBoundingClientRect()));
+  await document.fonts.ready;
+  const out = [];
+  for (const svg of drawn) {
+    const s = svg.getBoundingClientRect();
+    const scale = svg.viewBox.baseVal.width ? s.width / svg.viewBox.baseVal.width : 1;
+    const chart = svg.closest('.vega-chart');
+    for (const t of svg.querySelectorAll('text')) {
+      if (!t.textContent.trim()) continue;
+      const r = t.getBoundingClientRect();
+      const over = {right: r.right - s.right, left: s.left - r.left, bottom: r.bottom - s.bottom, top: s.top - r.top};
+      const [side, px] = Object.entries(over).sort((a, b) => b[1] - a[1])[0];
+      out.push({chart: chart.id, label: (chart.getAttribute('aria-label') || '').slice(0, 50),
+                variant: svg.closest('.vega-narrow') ? 'phone drawing' : 'drawing',
+                text: t.textContent, side, px, units: px / scale});
+    }
+  }
+  return out;
+}"""
+
+TEXT_TOLERANCE = 0.5
+"""CSS px a chart's text may reach past its drawing's edge (sub-pixel rounding of the layout)."""
+
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     import axe_playwright_python
@@ -144,7 +175,7 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="module")
 def report(site_url, browser, axe_source):
-    """``report(page)``: the page loaded once; axe, table boxes (per width) and paint facts."""
+    """``report(page)``: the page loaded once; axe, table boxes and chart text (per width) and paint facts."""
 
     @functools.cache
     def measure(page_path: str) -> dict:
@@ -197,10 +228,12 @@ def report(site_url, browser, axe_source):
                     }))""",
                     LIGHTHOUSE_AXE_OPTIONS,
                 )
+            out["chart_text"] = {}
             for name, (w, h) in WIDTHS.items():  # after axe: this opens every <details>
                 page.set_viewport_size({"width": w, "height": h})
                 page.evaluate(frame)
                 out["tables"][name] = page.evaluate(TABLE_BOXES)
+                out["chart_text"][name] = page.evaluate(CHART_TEXT)
         finally:
             context.close()
         return out
@@ -233,6 +266,24 @@ def test_every_table_fits_the_column(page_path, report):
         if t["left"] < t["column"][0] - 0.5 or t["right"] > t["column"][1] + 0.5
     ]
     assert not over, f"{page_path}: tables wider than the column:\n  " + "\n  ".join(over)
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in READING_PAGES if 'class="vega-chart"' in (SITE / p).read_text(encoding="utf-8")]
+)
+def test_every_chart_text_lies_inside_its_drawing(page_path, report):
+    """Every title, label, legend and source line of every chart drawing shown lies inside its SVG's
+    box at 390 px and 1,366 px: none is cut off at the drawing's edge."""
+    texts = report(page_path)["chart_text"]
+    assert all(texts.values()), f"{page_path}: no chart text measured at some width: {texts}"
+    over = [
+        f"[{name} {WIDTHS[name][0]}px] {t['chart']} ({t['label']}…), {t['variant']}: {t['text']!r} runs "
+        f"{t['px']:.1f} px ({t['units']:.1f} px of the drawing) past its {t['side']} edge"
+        for name, measured in texts.items()
+        for t in measured
+        if t["px"] > TEXT_TOLERANCE
+    ]
+    assert not over, f"{page_path}: chart text outside its drawing:\n  " + "\n  ".join(over)
 
 
 @pytest.mark.parametrize("page_path", READING_PAGES)

@@ -40,12 +40,23 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 TEXT = "#222222"
 MUTED = "#555555"
 WIDTH, HEIGHT = 440, 260
-FONT = "'DejaVu Sans', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
-"""Chart text. DejaVu Sans ships with the site (``_static/fonts``, Latin subset) and is the font
-vl-convert measures with (``fonts/`` beside this module), so the SVG drawn at build time lines
-up in every browser; Chinese characters fall back to a CJK font (one em wide in any of them)."""
+FONT = "'Book Sans SC', 'DejaVu Sans', sans-serif"
+"""Chart text: the two fonts the site ships for it, Book Sans SC (Noto Sans CJK SC cut to the
+book's characters, served for CJK code points only, ``_static/fonts/book-fonts.css``) for Chinese
+and DejaVu Sans (``_static/fonts``, Latin subset) for everything else. vl-convert lays the chart out
+with the font of the same name in ``fonts/`` beside this module (:data:`MEASURING_FONTS`): DejaVu
+Sans with the advance widths of Noto Sans CJK SC added for every CJK code point, made by
+:mod:`helpers.build.chart_fonts`, so that it measures a line mixing Latin and Chinese the way a
+browser draws it, and never with a font that happens to be on the build machine."""
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+MEASURING_FONTS = {
+    "BookSansSC-ChartMetrics.ttf": "c646a8ea42311288",
+    "BookSansSC-ChartMetrics-Bold.ttf": "653ed0e920791c68",
+}
+"""The fonts vl-convert measures chart text with, by file name, with the start of their SHA-256: a
+page's drawings depend on these bytes, and a page runs again when a module it imports changes, so
+a new font must come with its new digest here."""
 
 EMBED_OPTIONS = {
     "renderer": "svg",
@@ -172,11 +183,20 @@ _fonts_registered = False
 
 
 def _vl_convert():
-    """vl-convert with the chart font registered (once per process)."""
+    """vl-convert with the chart fonts registered (once per process): the measuring fonts of
+    :data:`FONT`'s first family, and the DejaVu subsets they are made from."""
     global _fonts_registered
     import vl_convert
 
     if not _fonts_registered:
+        for name, digest in MEASURING_FONTS.items():
+            path = FONTS / name
+            found = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "missing"
+            if found != digest:
+                raise RuntimeError(
+                    f"{path}: {found}, expected the measuring font {digest} (charts.MEASURING_FONTS); "
+                    "`python -m helpers.build.chart_fonts` makes it, then record its digest"
+                )
         vl_convert.register_font_directory(str(FONTS))
         _fonts_registered = True
     return vl_convert
@@ -384,9 +404,7 @@ def book_renderer(spec: dict, **metadata) -> dict:
     """
     vega_lite = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
     if os.environ.get("BOOK_LAB") == "1":
-        import vl_convert
-
-        svg = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
+        svg = _vl_convert().vegalite_to_svg(spec, vl_version=vega_lite_version())
         return {"image/svg+xml": svg, "text/plain": spec.get("description") or "chart"}
     bundle = {"text/html": chart_html(spec)}
     if os.environ.get("BOOK_BUILD") != "1":
