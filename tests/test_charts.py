@@ -74,6 +74,35 @@ def test_wide_chart_gets_a_phone_drawing_within_the_phone_column():
     assert all(len(line) <= charts.SOURCE_LINE_CHARS for line in narrow["title"]["text"])
 
 
+def _wide_svg_width(html_text: str) -> float:
+    return float(
+        re.search(r'<div class="vega-static vega-wide[^"]*"><svg[^>]* width="([\d.]+)"', html_text).group(1)
+    )
+
+
+def test_a_long_source_line_wraps_so_the_desktop_drawing_keeps_its_size():
+    source = "NIFD, Real-estate finance report 2024Q1 (May 2024), §二(三) para 1 (圖11) top left; " * 3
+    spec = charts.finish(toy_chart().properties(width=480), source=source, description="d").to_dict()
+    assert _wide_svg_width(charts.chart_html(dict(spec, title={**spec["title"], "text": "s"}))) < charts.WIDE
+    unwrapped = charts._vl_convert().vegalite_to_svg(spec, vl_version=charts.vega_lite_version())
+    assert charts._svg_width(unwrapped) > charts.WIDE, "the source line alone makes it too wide"
+    html = charts.chart_html(spec)
+    assert _wide_svg_width(html) <= charts.WIDE
+    live = _spec_of(html)
+    assert live["vconcat"][0]["width"] == 480, "the plot keeps its size"
+    lines = live["title"]["text"]
+    assert isinstance(lines, list) and len(lines) > 1
+    assert " ".join(lines).split() == spec["title"]["text"].split(), "every word of the source is kept"
+
+
+def test_a_plot_wider_than_the_column_keeps_its_source_line_whole():
+    spec = charts.finish(
+        toy_chart().properties(width=900), source="a short source", description="d"
+    ).to_dict()
+    fitted, _ = charts.fit_source_line(spec)
+    assert fitted == spec
+
+
 def test_narrow_chart_needs_no_phone_drawing():
     html = charts.chart_html(
         charts.finish(toy_chart().properties(width=200), source="s", description="d").to_dict()

@@ -340,18 +340,56 @@ def phone_drawing(spec: dict, wide_width: float) -> tuple[dict, float, str] | No
     return best
 
 
+WIDE = 660
+"""Widest a desktop drawing should be: the PDF's text column (665 px) and a little less than the
+site's article column at 1,366 px (about 740 px), so no chart is shrunk to fit either."""
+
+SOURCE_LINE_LIMITS = (110, 96, 84, 72)
+"""Line lengths (in Latin characters, a CJK character counting two) tried, longest first, when a
+chart's source line makes the desktop drawing wider than :data:`WIDE`."""
+
+
+def fit_source_line(spec: dict) -> tuple[dict, str]:
+    """``spec`` with its source line wrapped so the desktop drawing is at most :data:`WIDE` px
+    wide, if the source line is what makes it wider; and vl-convert's SVG of the result.
+
+    The lines of the source (under the chart, ``title`` with ``orient: bottom``) are broken at
+    spaces at each of :data:`SOURCE_LINE_LIMITS` in turn until the drawing fits, or stops
+    narrowing (the plot itself is that wide): the plot is untouched, only the source wraps.
+    """
+    vl_convert = _vl_convert()
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
+    title = spec.get("title")
+    if _svg_width(svg) <= WIDE or not (isinstance(title, dict) and title.get("orient") == "bottom"):
+        return spec, svg
+    best = (spec, svg)
+    for limit in SOURCE_LINE_LIMITS:
+        candidate = copy.deepcopy(spec)
+        candidate["title"]["text"] = _wrap_lines(title["text"], limit)
+        drawn = vl_convert.vegalite_to_svg(candidate, vl_version=vega_lite_version())
+        if _svg_width(drawn) >= _svg_width(best[1]) - 1:
+            break  # the plot, not the source line, sets the width now
+        best = (candidate, drawn)
+        if _svg_width(drawn) <= WIDE:
+            break
+    return best
+
+
 def chart_html(spec: dict) -> str:
     """The HTML the site shows for one Vega-Lite ``spec``.
 
     A ``<div class="vega-chart">`` holding the chart drawn as SVG at build time (for desktops and
     print, and, when the chart is wider than a phone's column, a second drawing sized for a
     phone; CSS shows the one that fits) and the spec as JSON, which ``_static/book-charts.js``
-    hands to ``vegaEmbed`` when a reader first points at, touches or tabs to the chart.
+    hands to ``vegaEmbed`` when a reader first points at, touches or tabs to the chart. A source
+    line too long for the desktop column is wrapped first (:func:`fit_source_line`), in the
+    drawing and the live chart alike.
     """
+    spec, drawn = fit_source_line(spec)
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     element = _element_id(spec_json)
     label = html.escape(spec.get("description") or "chart", quote=True)
-    wide = static_svg(spec, element)
+    wide = static_svg(spec, element, drawn)
     # File names and print resolution of the live chart's exports (h13b's chart_downloads).
     embed = json.dumps(chart_downloads.embed_options(spec), sort_keys=True)
     # A chart with its own controls (sliders, menus) comes alive when it scrolls into view, since
