@@ -6,7 +6,9 @@
   unchanged (:func:`helpers.build.pdf.combined_html` with a cache);
 * the PDF is printed once when the contents' page numbers of the last print still hold, and
   twice otherwise (:func:`helpers.build.pdf.print_book`): the numbers shown are always the
-  PDF's own.
+  PDF's own;
+* ``make book`` builds the site in the Sphinx process started with the build, and prints no
+  PDF; ``make pdf`` and the publish gate (``make test``) do.
 """
 
 from __future__ import annotations
@@ -175,3 +177,66 @@ def test_two_prints_without_numbers_from_a_last_print(tmp_path, fake_chromium):
     assert numbers == {"a": 2, "b": 4}
     assert browser.prints == [{}, {"a": 2, "b": 4}]
     assert browser.tagged == [False, True], "the draft is printed untagged, the book tagged"
+
+
+# --------------------------------------------------------------------------- steps of a build
+
+
+@pytest.mark.parametrize("with_pdf", [False, True])
+def test_make_book_builds_the_site_and_only_make_pdf_prints_the_book(monkeypatch, tmp_path, with_pdf):
+    """``book()`` runs validate, execute, stage and the site in order, the site in the Sphinx
+    process started with the build; the PDF edition only with ``pdf=True`` (``make pdf``, and
+    ``make test`` through the publish gate)."""
+    import contextlib
+
+    from helpers.build import pipeline, warm_sphinx
+
+    steps: list[str] = []
+    warm = object()
+
+    @contextlib.contextmanager
+    def started(config, cwd, env, modules=None):
+        steps.append("warm sphinx started")
+        yield warm
+        steps.append("warm sphinx stopped")
+
+    monkeypatch.setattr(pipeline, "BUILD", tmp_path)
+    monkeypatch.setattr(warm_sphinx, "started", started)
+    monkeypatch.setattr(pipeline, "validate", lambda: steps.append("validate"))
+    monkeypatch.setattr(pipeline, "execute", lambda **kw: steps.append("execute"))
+    monkeypatch.setattr(pipeline, "prepare_generated", lambda: None)
+    monkeypatch.setattr(pipeline, "stage", lambda: steps.append("stage"))
+    monkeypatch.setattr(
+        pipeline, "build_site", lambda sphinx=None: steps.append(f"site, warm {sphinx is warm}") or tmp_path
+    )
+    monkeypatch.setattr(pipeline, "pdf_edition", lambda html: steps.append("pdf"))
+    pipeline.book(pdf=with_pdf)
+    assert steps == [
+        "warm sphinx started",
+        "validate",
+        "execute",
+        "stage",
+        "site, warm True",
+        *(["pdf"] if with_pdf else []),
+        "warm sphinx stopped",
+    ]
+
+
+def test_the_publish_gate_builds_the_pdf_edition(monkeypatch, tmp_path):
+    from helpers.build import pipeline, publish
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def book(**kwargs):
+        calls.append(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(pipeline, "BUILD", tmp_path)
+    monkeypatch.setattr(pipeline, "book", book)
+    with pytest.raises(Stop):
+        publish.publish(dest=tmp_path / "publish")
+    assert calls and calls[0].get("pdf") is True
+    assert not (tmp_path / "publish").exists()
