@@ -102,6 +102,24 @@ def test_real_package_is_valid():
     assert data.validate_package(data.PROJECT_ROOT / "data") == []
 
 
+def test_two_processes_find_what_one_finds_in_the_same_order(tmp_path):
+    """The build validates in two processes: a copy of the real package with two broken tables
+    gives the same problems, in the package's order, as one process."""
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.PROJECT_ROOT / "data", copy)
+    tables = sorted(copy.glob("*.csv"))
+    for path in (tables[1], tables[-2]):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[0] += ",bogus"  # a column the schema does not have
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = data.validate_package(copy)
+    two = data.validate_package(copy, processes=2)
+    assert len(one) == 2 and two == one
+    assert tables[1].name in one[0] and tables[-2].name in one[1]
+
+
 def test_every_resource_cites_its_seeds():
     pkg = data.package_descriptor(data.PROJECT_ROOT / "data")
     for res in pkg["resources"]:

@@ -14,6 +14,10 @@ module the last build's Sphinx imported (listed in ``modules``, a JSON file the 
 after each build; a module that fails to import is skipped, and the build imports it, or
 reports it, as it always would).
 
+The process warms up at the lowest priority (``nice`` 19), so that it takes only a core the
+build leaves idle and never slows a page's run; it takes its normal priority back when it is
+handed the command line, where the system allows that.
+
 Only imports happen early: the configuration, the pages and every output are read and written
 after :meth:`~WarmSphinx.run`, so the site is the same as from a process started then (the
 tests compare the two, byte for byte).
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     modules = Path(args[1]) if len(args) > 1 else None
+    with contextlib.suppress(OSError):
+        os.nice(19)  # warm up on a core the build leaves idle (see the module docstring)
     try:
         warm(Path(args[0]), modules)
     except Exception:  # noqa: BLE001 - the build imports it again and reports the error itself
@@ -95,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     line = sys.stdin.readline()
     if not line.strip():
         return 0
+    with contextlib.suppress(OSError):  # back from nice 19 (permitted to root, as in CI)
+        os.setpriority(os.PRIO_PROCESS, 0, 0)
     command = json.loads(line)
     from jupyter_book.cli.main import main as jupyter_book
 
