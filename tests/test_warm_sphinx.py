@@ -93,3 +93,20 @@ def test_a_process_the_build_does_not_use_is_stopped_and_runs_once(tmp_path):
         assert version.returncode == 0 and "Jupyter Book" in version.stdout
         with pytest.raises(RuntimeError, match="one build"):
             sphinx.run(_command(source, tmp_path / "twice"))
+
+
+def test_kept_entry_points_answer_every_selection_as_importlib_does(monkeypatch):
+    import importlib.metadata as metadata
+
+    original = metadata.entry_points
+    monkeypatch.setattr(metadata, "entry_points", original)
+    warm_sphinx.keep_entry_points()
+    kept = metadata.entry_points
+    assert kept is not original
+    everything = original()
+    assert kept().groups == everything.groups and kept().names == everything.names
+    for group in sorted(everything.groups):
+        assert list(kept(group=group)) == list(original(group=group)), group
+    assert list(kept(group="pygments.lexers", name="ipython3")) == list(
+        original(group="pygments.lexers", name="ipython3")
+    )
