@@ -247,6 +247,38 @@ def cold_pairs(count: int) -> None:
     print(f"ours / peer, cold: {', '.join(f'{r:.2f}' for r in ratios)}")
 
 
+def prose_pairs(count: int, chapter: Path) -> None:
+    """Time ``count`` prose-only edits in both trees, ours and the peer's alternately (each
+    edit undone and both rebuilt, untimed, before the next): the case whose two times are
+    closest, so one pair says little."""
+    if not (BUILD / "source").is_dir():
+        ours()
+    if not (PEER / "out").is_dir():
+        peer_tree()
+    ours(), peer()  # both up to date before the first edit
+    peer_chapter = PEER / "src" / "chapters" / chapter.name
+    ratios = []
+    for index in range(count):
+        times = {}
+        text = chapter.read_bytes() + PROSE.encode() * (index + 1)
+        edit = Edit({chapter: text, peer_chapter: text})
+        try:
+            for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
+                before = load()
+                times[who] = ((ours() if who == "ours" else peer())[0], before)
+        finally:
+            edit.undo()
+        ours(), peer()
+        ratio = times["ours"][0] / times["peer"][0]
+        ratios.append(ratio)
+        print(
+            f"prose pair {index + 1}: ours {times['ours'][0]:.2f} s (load {times['ours'][1]:.1f}); "
+            f"peer {times['peer'][0]:.2f} s (load {times['peer'][1]:.1f}); ours / peer {ratio:.2f}",
+            flush=True,
+        )
+    print(f"ours / peer, prose-only edit: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
 def _pages(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
@@ -263,11 +295,21 @@ def main() -> None:
         help="only time cold builds: N pairs, ours and the peer's alternately (first ours, then the "
         "peer first), to see the ratio on a machine whose load moves",
     )
+    parser.add_argument(
+        "--prose-pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time prose-only edits: N pairs, ours and the peer's alternately",
+    )
     args = parser.parse_args()
     if args.cold_pairs:
         cold_pairs(args.cold_pairs)
         return
     chapter = ROOT / "chapters" / f"{args.chapter}.md"
+    if args.prose_pairs:
+        prose_pairs(args.prose_pairs, chapter)
+        return
     module = ROOT / "src" / "helpers" / "chapters" / args.chapter / "__init__.py"
     if not module.exists():
         module = ROOT / "src" / "helpers" / "chapters" / f"{args.chapter}.py"
