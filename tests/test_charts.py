@@ -346,3 +346,20 @@ def test_chart_font_names_only_fonts_the_site_ships():
     families = [f.strip().strip("'\"") for f in charts.FONT.split(",")]
     assert families[0] == chart_fonts.FAMILY
     assert set(families) - {"sans-serif"} <= shipped, shipped
+
+
+def test_the_page_draws_chart_text_in_the_fonts_it_was_measured_with():
+    """The site's rule for chart text names the charts' own fonts in their order (not system-ui,
+    a narrower font on macOS and Windows), and DejaVu Sans prefers the reader's own copy, so a
+    system that has it downloads nothing."""
+    root = charts.FONTS.parents[3]
+    fonts_css = (root / "_static" / "fonts" / "book-fonts.css").read_text()
+    rule = re.search(r"\.vega-chart svg text[^{]*\{\s*font-family:\s*([^;]+);", fonts_css).group(1)
+    page = [f.strip().strip("'\"") for f in rule.split(",")]
+    assert page == [f.strip().strip("'\"") for f in charts.FONT.split(",")]
+    book_css = (root / "_static" / "book.css").read_text()
+    faces = re.findall(r'@font-face\s*{[^}]*font-family:\s*"DejaVu Sans";[^}]*}', book_css)
+    assert len(faces) == 2
+    for face in faces:
+        src = re.search(r"src:\s*([^;]+);", face).group(1)
+        assert src.index("local(") < src.index("url("), face
