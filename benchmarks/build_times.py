@@ -31,6 +31,7 @@ It prints a Markdown table (paste it into README.md, *Build times*) and writes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -217,66 +218,72 @@ def page_sizes() -> list[dict]:
 # --------------------------------------------------------------------------- main
 
 
-def cold_pairs(count: int) -> None:
-    """Time ``count`` pairs of cold builds (ours with ``_build`` deleted; the peer with its cache and
-    output deleted), alternating which goes first; print each pair's ratio and load average."""
+def alternating_pairs(label: str, count: int, run, around=None) -> list[float]:
+    """Time ``count`` pairs of builds, ours and the peer's alternately (the first pair ours first,
+    the next the peer first: on a shared machine one pair mostly measures who ran while the load
+    was lower). ``run(who)`` makes one build and returns its seconds; ``around(index)``, a context
+    manager, is entered around each pair (an edit made before it and undone after). Prints each
+    pair with the load average before each build, and returns the ratios ours / peer."""
     ratios = []
     for index in range(count):
         times = {}
-        for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
-            before = load()
-            if who == "ours":
-                for path in BUILD.iterdir() if BUILD.is_dir() else []:  # all but the peer's folder
-                    if path != PEER:
-                        shutil.rmtree(path) if path.is_dir() else path.unlink()
-                times[who] = (ours()[0], dict(STEPS), before, load())
-            else:
-                if not (BUILD / "source").is_dir():
-                    ours()  # the peer's tree is made from our staged source
-                peer_tree()
-                shutil.rmtree(PEER / "out", ignore_errors=True)
-                times[who] = (peer()[0], {}, before, load())
+        with around(index) if around is not None else contextlib.nullcontext():
+            for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
+                before = load()
+                times[who] = (run(who), before)
         ratio = times["ours"][0] / times["peer"][0]
         ratios.append(ratio)
         print(
-            f"pair {index + 1}: ours {times['ours'][0]:.1f} s ({times['ours'][1]}; load {times['ours'][2]:.1f} · "
-            f"{times['ours'][3]:.1f}); peer {times['peer'][0]:.1f} s (load {times['peer'][2]:.1f} · "
-            f"{times['peer'][3]:.1f}); ours / peer {ratio:.2f}",
+            f"{label} pair {index + 1}: ours {times['ours'][0]:.2f} s (load {times['ours'][1]:.1f}); "
+            f"peer {times['peer'][0]:.2f} s (load {times['peer'][1]:.1f}); ours / peer {ratio:.2f}",
             flush=True,
         )
-    print(f"ours / peer, cold: {', '.join(f'{r:.2f}' for r in ratios)}")
+    print(f"ours / peer, {label}: {', '.join(f'{r:.2f}' for r in ratios)}")
+    return ratios
+
+
+def cold_pairs(count: int) -> None:
+    """Time ``count`` pairs of cold builds: ours with ``_build`` deleted (all but the peer's
+    folder), the peer with its cache and output deleted."""
+
+    def run(who: str) -> float:
+        if who == "ours":
+            for path in BUILD.iterdir() if BUILD.is_dir() else []:
+                if path != PEER:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+            seconds = ours()[0]
+            print(f"  ours' steps: {STEPS}", flush=True)
+            return seconds
+        if not (BUILD / "source").is_dir():
+            ours()  # the peer's tree is made from our staged source
+        peer_tree()
+        shutil.rmtree(PEER / "out", ignore_errors=True)
+        return peer()[0]
+
+    alternating_pairs("cold", count, run)
 
 
 def prose_pairs(count: int, chapter: Path) -> None:
-    """Time ``count`` prose-only edits in both trees, ours and the peer's alternately (each
-    edit undone and both rebuilt, untimed, before the next): the case whose two times are
-    closest, so one pair says little."""
+    """Time ``count`` prose-only edits in both trees (each edit undone and both rebuilt, untimed,
+    before the next): the case whose two times are closest, so one pair says little."""
     if not (BUILD / "source").is_dir():
         ours()
     if not (PEER / "out").is_dir():
         peer_tree()
     ours(), peer()  # both up to date before the first edit
     peer_chapter = PEER / "src" / "chapters" / chapter.name
-    ratios = []
-    for index in range(count):
-        times = {}
+
+    @contextlib.contextmanager
+    def edited(index: int):
         text = chapter.read_bytes() + PROSE.encode() * (index + 1)
         edit = Edit({chapter: text, peer_chapter: text})
         try:
-            for who in ("ours", "peer") if index % 2 == 0 else ("peer", "ours"):
-                before = load()
-                times[who] = ((ours() if who == "ours" else peer())[0], before)
+            yield
         finally:
             edit.undo()
         ours(), peer()
-        ratio = times["ours"][0] / times["peer"][0]
-        ratios.append(ratio)
-        print(
-            f"prose pair {index + 1}: ours {times['ours'][0]:.2f} s (load {times['ours'][1]:.1f}); "
-            f"peer {times['peer'][0]:.2f} s (load {times['peer'][1]:.1f}); ours / peer {ratio:.2f}",
-            flush=True,
-        )
-    print(f"ours / peer, prose-only edit: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+    alternating_pairs("prose-only edit", count, lambda who: (ours() if who == "ours" else peer())[0], edited)
 
 
 def _pages(names: list[str]) -> str:
