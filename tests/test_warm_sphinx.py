@@ -70,6 +70,15 @@ def test_a_warmed_process_builds_the_site_a_fresh_process_builds(tmp_path):
         assert [name for name in site if site[name] != expected[name]] == [], run
         # what setup() imports lazily is listed for the next build to import while it waits
         assert "myst_nb.sphinx_ext" in json.loads(modules.read_text())
+        # The warm process ends without the interpreter's teardown (helpers.build.quick_exit):
+        # Sphinx's doctrees are the fresh process's, and its environment is whole, since a fresh
+        # process building into the same folder (below) finds nothing to read again.
+        doctrees = _files(tmp_path / run / "_build" / ".doctrees")
+        fresh_doctrees = _files(tmp_path / "fresh" / "_build" / ".doctrees")
+        assert sorted(doctrees) == sorted(fresh_doctrees)
+        assert [n for n in doctrees if n.endswith(".doctree") and doctrees[n] != fresh_doctrees[n]] == []
+    again = subprocess.run(_command(source, tmp_path / "second"), capture_output=True, text=True)
+    assert again.returncode == 0 and "0 added, 0 changed, 0 removed" in again.stdout, again.stdout[-2000:]
 
 
 def test_an_extension_that_fails_to_import_is_reported_by_the_build(tmp_path):

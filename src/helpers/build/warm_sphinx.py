@@ -20,6 +20,17 @@ handed the command line, where the system allows that.
 
 Besides imports it reads the installed packages' entry points once (:func:`keep_entry_points`).
 
+Two things make the process itself cheaper, and change nothing it writes:
+
+* the garbage collector is off while it imports (imports make objects, not garbage: it would
+  only walk them again and again), and what the imports made is then frozen (``gc.freeze``), so
+  that the collections the build triggers do not walk the 1,700 modules' objects each time. The
+  collector is on during the build, as in any process. Measured on a prose-only edit of the
+  book, one run each way: imports 1.4–1.8 s instead of 1.7–2.3 s, Sphinx's build 1.4–1.7 s
+  instead of 2.0 s.
+* when the build is done and its modules recorded, the process ends without the interpreter's
+  teardown (:func:`helpers.build.quick_exit.leave`): 0.77 s that the build would wait for.
+
 Only imports happen early: the configuration, the pages and every output are read and written
 after :meth:`~WarmSphinx.run`, so the site is the same as from a process started then (the
 tests compare the two, byte for byte).
@@ -28,11 +39,13 @@ tests compare the two, byte for byte).
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -118,10 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     modules = Path(args[1]) if len(args) > 1 else None
     with contextlib.suppress(OSError):
         os.nice(19)  # warm up on a core the build leaves idle (see the module docstring)
+    gc.disable()  # imports make no garbage (see the module docstring)
     try:
         warm(Path(args[0]), modules)
     except Exception:  # noqa: BLE001 - the build imports it again and reports the error itself
         pass
+    gc.freeze()
+    gc.enable()
     line = sys.stdin.readline()
     if not line.strip():
         return 0
@@ -139,6 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     if code == 0 and modules is not None:
         record_modules(modules)
     return code
+
+
+def _run() -> NoReturn:
+    """``python -m helpers.build.warm_sphinx``: :func:`main`, then end without teardown."""
+    from .quick_exit import leave
+
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    leave(code)
 
 
 class WarmSphinx:
@@ -199,4 +226,4 @@ def started(config: Path, cwd: Path, env: dict, modules: Path | None = None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    _run()
