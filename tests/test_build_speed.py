@@ -192,7 +192,12 @@ def test_make_book_builds_the_site_and_only_make_pdf_prints_the_book(monkeypatch
     from helpers.build import pipeline, warm_sphinx
 
     steps: list[str] = []
-    warm = object()
+
+    class Warm:
+        def make_way(self):
+            steps.append("warm sphinx lowered")
+
+    warm = Warm()
 
     @contextlib.contextmanager
     def started(config, cwd, env, modules=None):
@@ -203,7 +208,11 @@ def test_make_book_builds_the_site_and_only_make_pdf_prints_the_book(monkeypatch
     monkeypatch.setattr(pipeline, "BUILD", tmp_path)
     monkeypatch.setattr(warm_sphinx, "started", started)
     monkeypatch.setattr(pipeline, "validate", lambda: steps.append("validate"))
-    monkeypatch.setattr(pipeline, "execute", lambda **kw: steps.append("execute"))
+    def execute(before_pages=None, **kw):
+        steps.append("execute")
+        before_pages()  # pages start: the warm process makes way for them
+
+    monkeypatch.setattr(pipeline, "execute", execute)
     monkeypatch.setattr(pipeline, "prepare_generated", lambda: None)
     monkeypatch.setattr(pipeline, "stage", lambda: steps.append("stage"))
     monkeypatch.setattr(
@@ -215,6 +224,7 @@ def test_make_book_builds_the_site_and_only_make_pdf_prints_the_book(monkeypatch
         "warm sphinx started",
         "validate",
         "execute",
+        "warm sphinx lowered",
         "stage",
         "site, warm True",
         *(["pdf"] if with_pdf else []),

@@ -98,6 +98,10 @@ def test_a_process_the_build_does_not_use_is_stopped_and_runs_once(tmp_path):
     assert process.poll() is not None, "an unused warm Sphinx process outlived the build"
     assert not (source / "_build").exists(), "an unused warm process wrote a build"
     with warm_sphinx.started(source / "_config.yml", source, dict(os.environ)) as sphinx:
+        # it warms up at the build's own priority, and makes way when pages start
+        assert os.getpriority(os.PRIO_PROCESS, sphinx.process.pid) == os.getpriority(os.PRIO_PROCESS, 0)
+        sphinx.make_way()
+        assert os.getpriority(os.PRIO_PROCESS, sphinx.process.pid) == 19
         version = sphinx.run([JUPYTER_BOOK, "--version"])
         assert version.returncode == 0 and "Jupyter Book" in version.stdout
         with pytest.raises(RuntimeError, match="one build"):

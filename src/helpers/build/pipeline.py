@@ -677,15 +677,19 @@ def run_page(source: Path, output: Path, parameters: dict | None = None) -> dict
     raise BuildError(f"{_rel(source)}: not executed")
 
 
-def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None) -> dict:
+def execute(
+    jobs: int = 2, force: bool = False, only: list[str] | None = None, before_pages=None
+) -> dict:
     """Execute every notebook page whose inputs changed; return ``{"ran": [...], "skipped": [...]}``.
 
     Pages run in worker processes (:mod:`helpers.build.workers`), all of them even if one
     fails; failures are then raised together. A page's stamp is removed before it runs and
     written only after its whole notebook is in place. Ctrl-C stops every worker and kernel.
+    ``before_pages()``, if given, is called once before the first page starts (and not at all
+    when no page runs).
     """
     with build_lock(BUILD / ".build.lock", "execute"):
-        return _execute(jobs, force, only)
+        return _execute(jobs, force, only, before_pages)
 
 
 def _remove_worker_leftovers() -> None:
@@ -694,7 +698,7 @@ def _remove_worker_leftovers() -> None:
         atomic.remove_leftovers(EXECUTED, pattern)
 
 
-def _execute(jobs, force, only) -> dict:
+def _execute(jobs, force, only, before_pages=None) -> dict:
     from . import inputs
 
     workers.remove_stale_folders()
@@ -731,6 +735,8 @@ def _execute(jobs, force, only) -> dict:
         # would otherwise fingerprint every module and table again
         snapshot = take_snapshot()
         tasks = [_page_task(page, snapshot) for page, _ in todo]
+        if before_pages is not None:
+            before_pages()
         try:
             for task, result in workers.run(tasks, jobs, _environment()):
                 page, produced = task.extra["page"], task.extra["output"]
@@ -1218,7 +1224,7 @@ def book(jobs: int = 2, force: bool = False, pdf: bool = False) -> Path:
         with times("validate"):
             validate()
         with times("execute"), alongside(prepare_generated):
-            execute(jobs=jobs, force=force)
+            execute(jobs=jobs, force=force, before_pages=sphinx.make_way)
         with times("stage"):
             stage()
         with times("site"):

@@ -14,9 +14,12 @@ module the last build's Sphinx imported (listed in ``modules``, a JSON file the 
 after each build; a module that fails to import is skipped, and the build imports it, or
 reports it, as it always would).
 
-The process warms up at the lowest priority (``nice`` 19), so that it takes only a core the
-build leaves idle and never slows a page's run; it takes its normal priority back when it is
-handed the command line, where the system allows that.
+While pages execute, the process has the lowest priority (``nice`` 19): the build lowers it
+(:meth:`WarmSphinx.make_way`) when the first page starts, so that it takes only a core the pages
+leave idle and never slows a page's run; it takes its normal priority back when it is handed the
+command line, where the system allows that (root may; others keep 19). When no page runs (a
+prose-only edit, no change) it keeps its normal priority throughout: at ``nice`` 19 from the
+start, any other program on a busy machine would take its core while the build waits for it.
 
 Besides imports it reads the installed packages' entry points once (:func:`keep_entry_points`).
 
@@ -129,8 +132,6 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     modules = Path(args[1]) if len(args) > 1 else None
-    with contextlib.suppress(OSError):
-        os.nice(19)  # warm up on a core the build leaves idle (see the module docstring)
     gc.disable()  # imports make no garbage (see the module docstring)
     try:
         warm(Path(args[0]), modules)
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     line = sys.stdin.readline()
     if not line.strip():
         return 0
-    with contextlib.suppress(OSError):  # back from nice 19 (permitted to root, as in CI)
+    with contextlib.suppress(OSError):  # back from make_way's nice 19 (permitted to root, as in CI)
         os.setpriority(os.PRIO_PROCESS, 0, 0)
     command = json.loads(line)
     from jupyter_book.cli.main import main as jupyter_book
@@ -188,6 +189,11 @@ class WarmSphinx:
             text=True,
         )
         self.used = False
+
+    def make_way(self) -> None:
+        """Lower the process to the lowest priority (``nice`` 19) while pages execute."""
+        with contextlib.suppress(OSError):  # it may have ended already: nothing to lower
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
     def run(self, cmd: list[str]) -> subprocess.CompletedProcess:
         """Run ``cmd`` (``[jupyter-book, build, …]``) in the waiting process; like ``subprocess.run``
