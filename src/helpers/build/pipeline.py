@@ -677,9 +677,7 @@ def run_page(source: Path, output: Path, parameters: dict | None = None) -> dict
     raise BuildError(f"{_rel(source)}: not executed")
 
 
-def execute(
-    jobs: int = 2, force: bool = False, only: list[str] | None = None, before_pages=None
-) -> dict:
+def execute(jobs: int = 2, force: bool = False, only: list[str] | None = None, before_pages=None) -> dict:
     """Execute every notebook page whose inputs changed; return ``{"ran": [...], "skipped": [...]}``.
 
     Pages run in worker processes (:mod:`helpers.build.workers`), all of them even if one
