@@ -238,7 +238,12 @@ def alternating_pairs(label: str, count: int, run, around=None) -> list[float]:
             f"peer {times['peer'][0]:.2f} s (load {times['peer'][1]:.1f}); ours / peer {ratio:.2f}",
             flush=True,
         )
-    print(f"ours / peer, {label}: {', '.join(f'{r:.2f}' for r in ratios)}")
+    import statistics
+
+    print(
+        f"ours / peer, {label}: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"median {statistics.median(ratios):.2f}, {sum(r < 1 for r in ratios)} of {len(ratios)} below 1"
+    )
     return ratios
 
 
