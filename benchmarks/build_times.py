@@ -37,6 +37,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -238,8 +239,6 @@ def alternating_pairs(label: str, count: int, run, around=None) -> list[float]:
             f"peer {times['peer'][0]:.2f} s (load {times['peer'][1]:.1f}); ours / peer {ratio:.2f}",
             flush=True,
         )
-    import statistics
-
     print(
         f"ours / peer, {label}: {', '.join(f'{r:.2f}' for r in ratios)}; "
         f"median {statistics.median(ratios):.2f}, {sum(r < 1 for r in ratios)} of {len(ratios)} below 1"
