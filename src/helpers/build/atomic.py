@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -80,28 +81,37 @@ def copy_tree_reusing(src: Path, dst: Path, previous: Path | None) -> None:
     writes into a published folder in place (files are replaced by rename, folders swapped whole),
     so a file shared by two folders never changes under either.
     """
-    src, dst = Path(src), Path(dst)
-    previous = Path(previous) if previous is not None and Path(previous).is_dir() else None
-    for folder, _dirnames, filenames in os.walk(src):
-        rel = Path(folder).relative_to(src)
-        (dst / rel).mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            source, target = Path(folder) / name, dst / rel / name
-            old = previous / rel / name if previous is not None else None
-            if (
-                old is not None
-                and not source.is_symlink()
-                and old.is_file()
-                and not old.is_symlink()
-                and old.stat().st_size == source.stat().st_size
-                and _same_bytes(old, source)
-            ):
+    # plain strings and os.scandir: a site has a few hundred files in about 160 folders, and
+    # pathlib's objects made per file took most of this function's time (0.13–0.16 s a build)
+    old_root = str(previous) if previous is not None and Path(previous).is_dir() else None
+    _copy_folder(str(src), str(dst), old_root)
+
+
+def _copy_folder(src: str, dst: str, old: str | None) -> None:
+    os.makedirs(dst, exist_ok=True)
+    with os.scandir(src) as entries:
+        for entry in entries:
+            source, target = entry.path, os.path.join(dst, entry.name)
+            if entry.is_dir():  # a linked folder is copied as a folder
+                _copy_folder(source, target, os.path.join(old, entry.name) if old is not None else None)
+                continue
+            previous = os.path.join(old, entry.name) if old is not None else None
+            if previous is not None and not entry.is_symlink() and _same_file_bytes(previous, source, entry):
                 try:
-                    os.link(old, target)
+                    os.link(previous, target)
                     continue
                 except OSError:
                     pass  # another file system, or links not allowed: copy
-            shutil.copy2(source, target)
+            shutil.copy2(source, target)  # a linked file: its bytes
+
+
+def _same_file_bytes(previous: str, source: str, entry: os.DirEntry) -> bool:
+    """``previous`` is a regular file (not a link) with the bytes of ``source``."""
+    try:
+        old = os.lstat(previous)
+    except OSError:
+        return False
+    return stat.S_ISREG(old.st_mode) and old.st_size == entry.stat().st_size and _same_bytes(previous, source)
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
