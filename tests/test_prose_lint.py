@@ -209,6 +209,7 @@ MEASURED = [
     "Spreads widened 6 bp.",
     "Spreads widened 6bp.",
     "Spreads widened 6 basis points.",
+    "The rate fell 3 points.",
     "上升3个百分点。",
     "Sales were 2 times the stock.",
     "A 2x multiple.",

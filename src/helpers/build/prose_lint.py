@@ -20,9 +20,11 @@ or a currency sign precedes it (:data:`UNIT_WORDS`, chosen from the unit codes o
 ``3个百分点``, ``2倍``, ``2 times``, ``2x``, ``7 years``, ``5-year``, ``3年``, ``6 months``,
 ``2 quarters``, ``5 days``, ``3 yuan``, ``3元``, ``3万``, ``3亿``, ``3万亿``, ``3 trillion``,
 ``5 bn``, ``4 square metres``, ``2 index points``, ``¥5``, ``US$3``, ``RMB 2``. So is a whole number
-typed with decimals (``5.0``): a count has none. A number that is not a source figure although it equals one (a parameter's
-allowed range, say) is allowed by a MyST comment before its paragraph (it lasts to the next
-blank line, or, put just before a figure, to the end of its caption; say why in parentheses)::
+typed with decimals (``5.0``): a count has none.
+
+A number that is not a source figure although it equals one (a parameter's allowed range, say)
+is allowed by a MyST comment before its paragraph (it lasts to the next blank line, or, put just
+before a figure, to the end of its caption; say why in parentheses)::
 
     % prose-lint: allow 80 50 (the parameter's allowed range)
 
@@ -61,9 +63,8 @@ _SPACE = r"[\s\u00a0\u2009\u202f]*"
 UNIT_WORDS = {
     "share (pct)": [r"%", r"％", r"‰", r"per[\s-]?cent\b", r"pct\b"],
     "share change (pp, bp)": [
-        r"percentage[\s-]+points?\b",
+        r"(?:percentage[\s-]+|basis[\s-]+)?points?\b",
         r"(?:pp|ppts?|bps?)\b",
-        r"basis[\s-]+points?\b",
         r"个?百分点",
         r"个?基点",
     ],
@@ -88,7 +89,8 @@ UNIT_WORDS = {
 ``data/`` uses (``helpers.book.units.UNITS``): ``pct``; ``pp`` and ``bp``; ``multiple``;
 ``years``, ``quarters``, ``months`` and ``days``; the money codes (``CNY``, ``CNY_10k``, ``CNY_mn``,
 ``CNY_100m``, ``CNY_bn``, ``CNY_trn``, ``USD_100m``: yuan, 元, 万, 百万, 亿, 万亿, million, billion,
-trillion); the area codes (``m2``, ``m2_10k``, ``m2_100m``) and index points. The codes ``count``
+trillion); the area codes (``m2``, ``m2_10k``, ``m2_100m``) and index points. A bare ``points`` is
+a share change (the book says "fell 0.5 points" for percentage points). The codes ``count``
 and ``homes`` are not units a word gives away: prose names what is counted with any noun ("two
 documents", "the 4 chapters", "5 banks"), so a small number before a noun stays a count (a scaled
 count such as 3万套 is caught by its 万)."""
@@ -96,7 +98,8 @@ count such as 3万套 is caught by its 万)."""
 MEASURED_AFTER = re.compile(
     _SPACE + "(?:" + "|".join(w for ws in UNIT_WORDS.values() for w in ws) + ")", re.IGNORECASE
 )
-"""A unit right after a number: ``5 %``, ``3 percentage points``, ``6bp``, ``2 times``, ``7 years``, ``3万亿``."""
+"""A unit right after a number: ``5 %``, ``3 percentage points``, ``6bp``, ``2 times``, ``7 years``,
+``3万亿``."""
 
 MEASURED_BEFORE = re.compile(r"(?:[¥￥$€£]|US\$|RMB|CNY|USD)" + _SPACE + r"$")
 """A currency sign right before a number: ``¥5``, ``US$ 3``, ``RMB 2``."""
