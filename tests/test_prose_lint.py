@@ -220,6 +220,8 @@ MEASURED = [
     "Banks wrote off 3 trillion yuan.",
     "规模3万亿元。",
     "A figure typed as 5.0 is a figure.",
+    "Rates of 5–7 % then.",
+    "Terms of 7 to 8 years.",
 ]
 COUNTS = [
     "The book reads 2 documents in 5 chapters.",

@@ -101,6 +101,12 @@ MEASURED_AFTER = re.compile(
 """A unit right after a number: ``5 %``, ``3 percentage points``, ``6bp``, ``2 times``, ``7 years``,
 ``3万亿``."""
 
+MEASURED_RANGE = re.compile(
+    _SPACE + r"(?:[–~-]|to|and|or)" + _SPACE + r"[-−]?\d+(?:\.\d+)?(?=" + MEASURED_AFTER.pattern + ")",
+    re.IGNORECASE,
+)
+"""The first end of a range whose second end has the unit: ``5–7 %``, ``3 to 5 years``, ``2 and 3 bp``."""
+
 MEASURED_BEFORE = re.compile(r"(?:[¥￥$€£]|US\$|RMB|CNY|USD)" + _SPACE + r"$")
 """A currency sign right before a number: ``¥5``, ``US$ 3``, ``RMB 2``."""
 
@@ -195,7 +201,8 @@ def prose_lines(text: str):
 
 def _numbers(prose: str):
     """``(token, measured)`` for each number a prose line types, labels, dates, roles and inline code
-    removed; ``measured`` when a unit follows it or a currency sign precedes it."""
+    removed; ``measured`` when a unit follows it (or the other end of its range: ``5–7 %``) or a
+    currency sign precedes it."""
     text = _COMMENT.sub(" ", prose)
     text = _ROLE.sub(" ", text)
     text = _CODE.sub(" ", text)
@@ -204,7 +211,11 @@ def _numbers(prose: str):
     text = _NAME.sub(" ", text)
     text = _DATE.sub(" ", text)
     for m in _NUMBER.finditer(text):
-        measured = bool(MEASURED_AFTER.match(text, m.end()) or MEASURED_BEFORE.search(text[: m.start()]))
+        measured = bool(
+            MEASURED_AFTER.match(text, m.end())
+            or MEASURED_RANGE.match(text, m.end())
+            or MEASURED_BEFORE.search(text[: m.start()])
+        )
         yield m.group(0), measured
 
 
