@@ -231,10 +231,8 @@ def test_findings_type_no_source_figure():
     typed = []
     for fid, f in ledger.findings().items():
         for column in ("title", "evidence", "likely_correct"):
-            for token in prose_lint.numbers_in(f[column]):
+            for token in prose_lint.figures_in(f[column]):
                 v = prose_lint.as_number(token)
-                if (v.is_integer() and abs(v) <= prose_lint.SMALL) or abs(v) in prose_lint.CONSTANTS:
-                    continue
                 if values.get(round(v, 9)) or values.get(round(abs(v), 9)):
                     typed.append((fid, column, token))
     assert typed == []

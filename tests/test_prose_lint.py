@@ -187,3 +187,124 @@ def test_an_allowance_before_a_figure_covers_its_caption(tmp_path):
     )
     problems = prose_lint.lint([page], values=VALUES)
     assert [p.split(":")[1] for p in problems] == ["10"]
+
+
+# Small whole numbers: a count passes, a measured quantity (a unit after it, a currency sign before
+# it, decimals) is checked like any other number.
+SMALL_VALUES = {
+    5.0: {"rates.csv"},
+    3.0: {"gaps.csv"},
+    6.0: {"bp.csv"},
+    2.0: {"multiples.csv"},
+    7.0: {"t.csv"},
+}
+
+MEASURED = [
+    "The rate stood at 5 % then.",
+    "The rate stood at 5% then.",
+    "The rate stood at 5％ then.",
+    "A rate of 5 per cent.",
+    "The gap is 3 percentage points.",
+    "The gap is 3pp.",
+    "Spreads widened 6 bp.",
+    "Spreads widened 6bp.",
+    "Spreads widened 6 basis points.",
+    "The rate fell 3 points.",
+    "上升3个百分点。",
+    "Sales were 2 times the stock.",
+    "A 2x multiple.",
+    "增长2倍。",
+    "Loans run 7 years.",
+    "A 7-year term.",
+    "Homes cost ¥5 each.",
+    "Banks wrote off 3 trillion yuan.",
+    "规模3万亿元。",
+    "A figure typed as 5.0 is a figure.",
+    "Rates of 5–7 % then.",
+    "Terms of 7 to 8 years.",
+]
+COUNTS = [
+    "The book reads 2 documents in 5 chapters.",
+    "Step 3 of 7 is the last.",
+    "See the 4 chapters and 6 appendices.",
+    "Of 5 banks, 3 said yes.",
+    "The 5-year LPR fell.",
+]
+
+
+def _problems_in_prose(tmp_path, sentence):
+    page = tmp_path / "page.md"
+    page.write_text(f"# P\n\n{sentence}\n", encoding="utf-8")
+    return prose_lint.lint([page], values=SMALL_VALUES)
+
+
+def test_a_small_number_with_a_unit_in_prose_is_found(tmp_path):
+    missed = [s for s in MEASURED if not _problems_in_prose(tmp_path, s)]
+    assert missed == []
+
+
+def test_a_small_count_in_prose_passes(tmp_path):
+    flagged = {s: _problems_in_prose(tmp_path, s) for s in COUNTS}
+    assert {s: p for s, p in flagged.items() if p} == {}
+
+
+def test_a_small_number_with_a_unit_in_a_helper_string_is_found(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        'A = "up 5 %"\n'
+        'B = f"{x:.1f} bn, up 3 pp"\n'
+        'C = f"widened {6} bp"\n'
+        'D = "in 2 documents and 4 chapters"\n'
+        'E = f"step {n} of 7"\n'
+        'F = "the 5-year LPR"\n',
+        encoding="utf-8",
+    )
+    problems = prose_lint.typed_numbers_in_code(module, SMALL_VALUES)
+    assert [p.removeprefix(f"{module}:").split(" typed")[0] for p in problems] == ["1: 5", "2: 3", "3: 6"]
+
+
+def test_the_allowance_still_covers_a_small_measured_number(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# P\n\n% prose-lint: allow 1 (what an elasticity of 1 means)\nA 1 % supply rise cuts prices 1 %.\n\n"
+        "But 5 % here is flagged.\n",
+        encoding="utf-8",
+    )
+    problems = prose_lint.lint([page], values={**SMALL_VALUES, 1.0: {"e.csv"}})
+    assert [p.split(":")[1] for p in problems] == ["6"]
+    module = tmp_path / "m.py"
+    module.write_text(
+        '# prose-lint: allow 1 (what an elasticity of 1 means)\nA = "1 % in, 1 % out"\n'
+        'B = "2 x 1H"  # prose-lint: allow 2 (two half-years)\nC = "5 % typed"\n',
+        encoding="utf-8",
+    )
+    problems = prose_lint.typed_numbers_in_code(module, {**SMALL_VALUES, 1.0: {"e.csv"}})
+    assert [p.removeprefix(f"{module}:").split(" typed")[0] for p in problems] == ["4: 5"]
+
+
+def test_every_unit_of_the_data_has_words_that_make_a_number_measured():
+    """Each unit code in data/ (a unit column, or a field's unit in datapackage.json) is recognised
+    after a number in at least one of the ways the sources print it; counts of things are named
+    by any noun and stay exempt."""
+    import csv
+    import json
+
+    from helpers.book.units import UNITS
+
+    codes = set()
+    for path in (ROOT / "data").glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                codes |= {cell for col, cell in row.items() if col and col.startswith("unit") and cell}
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        codes |= {f["unit"] for f in resource["schema"]["fields"] if isinstance(f.get("unit"), str)}
+    assert {"pct", "pp", "bp", "years", "CNY_trn"} <= codes
+    unrecognised = {
+        code
+        for code in codes - {"count", "homes"}
+        if not any(
+            prose_lint.MEASURED_AFTER.match(f" {word.strip()}") for word in UNITS[code].published.split("/")
+        )
+    }
+    assert unrecognised == set()

@@ -203,3 +203,17 @@ def test_numbers_work_after_the_chapter_ledger_module_is_imported():
     importlib.import_module("helpers.chapters.retail_risk.ledger")
     figures = retail.numbers(retail.run(retail.published_scenario()))
     assert figures
+
+
+def test_the_ltv_charts_year_choices_come_from_the_horizon_years():
+    """The chart's choice of repayment years is HORIZON_YEARS's values, each labelled with the
+    printed panels it stands for (no year typed into the chart)."""
+    from helpers.chapters.retail_risk import figures
+
+    options, labels = figures.years_since_origination_choices()
+    assert options == sorted(set(retail.HORIZON_YEARS.values()))
+    assert labels == [
+        "4 years: 2021 loans now / 2023 loans in 2027",
+        "5 years: 2022 loans in 2027",
+        "6 years: 2021 loans in 2027",
+    ]

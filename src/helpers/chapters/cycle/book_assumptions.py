@@ -101,6 +101,7 @@ def assumptions() -> list[Assumption]:
             0.0,
             3.0,
             "ratio",
+            # prose-lint: allow 1 (what an elasticity of 1 means: 1 % in, 1 % out)
             "The sources give none. 0 switches the price effect off; 1 lets supply of 1 % of a year's "
             "national new-home sales cut prices 1 %; up to 3 because the collateral sits in weaker "
             "local markets, where auctions were not clearing even at a discount.",
@@ -175,6 +176,7 @@ def assumptions() -> list[Assumption]:
             0.0,
             2.0,
             "ratio",
+            # prose-lint: allow 1 (what an elasticity of 1 means: 1 % in, 1 % out)
             "The sources give none; 1 means a payment 1 % lower brings 1 % more buyers.",
             False,
         ),

@@ -40,6 +40,19 @@ def npl_ratios(figures: dict):
     )
 
 
+def years_since_origination_choices() -> tuple[list[int], list[str]]:
+    """The LTV chart's choice of repayment years, one per value of
+    :data:`~helpers.chapters.retail_risk.HORIZON_YEARS`, each labelled with the printed panels it
+    stands for ("4 years: 2021 loans now / 2023 loans in 2027")."""
+    panels: dict[int, list[str]] = {}
+    for (cohort, horizon), n in retail.HORIZON_YEARS.items():
+        panels.setdefault(n, []).append(
+            f"{cohort} loans {'now' if horizon == 'current' else 'in ' + horizon}"
+        )
+    options = sorted(panels)
+    return options, [f"{n} years: {' / '.join(panels[n])}" for n in options]
+
+
 def ltv_sensitivity(figures: dict, prepayment: float):
     """Interactive LTV of a cohort against the price fall: the model line (formula of
     :mod:`helpers.models.mortgage_ltv`, evaluated in the chart spec) with sliders for the
@@ -52,18 +65,11 @@ def ltv_sensitivity(figures: dict, prepayment: float):
         value=float(min(5 * (prepayment * 100 // 5), 20)),
         bind=alt.binding_range(min=0, max=20, step=2.5, name="Annual prepayment rate (%) "),
     )
+    options, labels = years_since_origination_choices()
     years = alt.param(
         name="years",
-        value=4,
-        bind=alt.binding_select(
-            options=[4, 5, 6],
-            labels=[
-                "4 years: 2021 loans now / 2023 loans in 2027",
-                "5 years: 2022 loans in 2027",
-                "6 years: 2021 loans in 2027",
-            ],
-            name="Years since origination ",
-        ),
+        value=retail.HORIZON_YEARS[("2021", "current")],
+        bind=alt.binding_select(options=options, labels=labels, name="Years since origination "),
     )
     frac = (
         f"(prepay == 0 ? 1 - {a} * years : pow(1 - prepay / 100, years) "
