@@ -29,8 +29,9 @@ Two things make the process itself cheaper, and change nothing it writes:
   only walk them again and again), and what the imports made is then frozen (``gc.freeze``), so
   that the collections the build triggers do not walk the 1,700 modules' objects each time. The
   collector is on during the build, as in any process. Measured in one process per run on a
-  prose-only edit of the book, two runs each way (load average 0.3–0.5): imports 1.4–1.5 s
-  instead of 1.7–2.3 s, Sphinx's build 1.4–1.7 s instead of 2.0 s.
+  prose-only edit of the book (load average 0.3–0.5): imports 1.4–1.8 s with the collector off
+  (four runs) instead of 1.7–2.3 s (two runs); Sphinx's build 1.4–1.7 s with the imports
+  frozen (two runs) instead of 2.0 s (two runs).
 * when the build is done and its modules recorded, the process ends without the interpreter's
   teardown (:func:`helpers.build.quick_exit.leave`): 0.77 s that the build would wait for.
 
