@@ -207,7 +207,7 @@ def test_make_book_builds_the_site_and_only_make_pdf_prints_the_book(monkeypatch
 
     monkeypatch.setattr(pipeline, "BUILD", tmp_path)
     monkeypatch.setattr(warm_sphinx, "started", started)
-    monkeypatch.setattr(pipeline, "validate", lambda: steps.append("validate"))
+    monkeypatch.setattr(pipeline, "validate", lambda before=None: steps.append("validate"))
 
     def execute(before_pages=None, **kw):
         steps.append("execute")

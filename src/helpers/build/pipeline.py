@@ -1139,11 +1139,12 @@ def pdf_edition(html: Path = HTML, force: bool = False) -> None:
         print("site unchanged since the PDF edition was printed; not printed again", flush=True)
 
 
-def validate(force: bool = False) -> None:
+def validate(force: bool = False, before=None) -> None:
     """Validate the data package; :class:`BuildError` listing every bad table.
 
     Validation is a pure function of ``data/``, the helpers, the lock and the names of the seed
     files, so it is skipped when their digest equals the one recorded at the last pass.
+    ``before()``, if given, is called when validation does run, before its two processes start.
     """
     digest = source_digest(shared_inputs() + sorted((ROOT / "seeds").glob("*")))
     stamp = BUILD / "validated.sha256"
@@ -1153,6 +1154,8 @@ def validate(force: bool = False) -> None:
     from helpers.book import data  # pandas and frictionless: imported only when validating
 
     stamp.unlink(missing_ok=True)
+    if before is not None:
+        before()
     problems = data.validate_package(processes=2)  # one per core; pages have not started
     if problems:
         raise BuildError("\n".join(problems))
@@ -1220,7 +1223,7 @@ def book(jobs: int = 2, force: bool = False, pdf: bool = False) -> Path:
         ) as sphinx,
     ):
         with times("validate"):
-            validate()
+            validate(before=sphinx.make_way)  # the warm process makes way for the build's work
         with times("execute"), alongside(prepare_generated):
             execute(jobs=jobs, force=force, before_pages=sphinx.make_way)
         with times("stage"):

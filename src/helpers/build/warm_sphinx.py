@@ -15,8 +15,9 @@ after each build; a module that fails to import is skipped, and the build import
 reports it, as it always would).
 
 While pages execute, the process has the lowest priority (``nice`` 19): the build lowers it
-(:meth:`WarmSphinx.make_way`) when the first page starts, so that it takes only a core the pages
-leave idle and never slows a page's run; it takes its normal priority back when it is handed the
+(:meth:`WarmSphinx.make_way`) when the first page starts, or when the data package is validated
+(in two processes) before, so that it takes only a core the build leaves idle and never slows a
+page's run; it takes its normal priority back when it is handed the
 command line, where the system allows that (root may; others keep 19). When no page runs (a
 prose-only edit, no change) it keeps its normal priority throughout: at ``nice`` 19 from the
 start, any other program on a busy machine would take its core while the build waits for it.
