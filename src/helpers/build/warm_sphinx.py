@@ -17,10 +17,10 @@ reports it, as it always would).
 While pages execute, the process has the lowest priority (``nice`` 19): the build lowers it
 (:meth:`WarmSphinx.make_way`) when the first page starts, or when the data package is validated
 (in two processes) before, so that it takes only a core the build leaves idle and never slows a
-page's run; it takes its normal priority back when it is handed the
-command line, where the system allows that (root may; others keep 19). When no page runs (a
-prose-only edit, no change) it keeps its normal priority throughout: at ``nice`` 19 from the
-start, any other program on a busy machine would take its core while the build waits for it.
+page's run; it takes its normal priority back when it is handed the command line, where the
+system allows that (root may; others keep 19). When no page runs (a prose-only edit, no change)
+it keeps its normal priority throughout: at ``nice`` 19 from the start, any other program on a
+busy machine would take its core while the build waits for it.
 
 Besides imports it reads the installed packages' entry points once (:func:`keep_entry_points`).
 
