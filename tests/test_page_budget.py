@@ -40,6 +40,8 @@ from pathlib import Path
 import pytest
 from conftest import settle
 
+from helpers.build import pdf
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
@@ -228,12 +230,13 @@ def report(site_url, browser, axe_source):
                     }))""",
                     LIGHTHOUSE_AXE_OPTIONS,
                 )
-            out["chart_text"] = {}
+            out["chart_text"], out["words_broken"] = {}, {}
             for name, (w, h) in WIDTHS.items():  # after axe: this opens every <details>
                 page.set_viewport_size({"width": w, "height": h})
                 page.evaluate(frame)
                 out["tables"][name] = page.evaluate(TABLE_BOXES)
                 out["chart_text"][name] = page.evaluate(CHART_TEXT)
+                out["words_broken"][name] = page.evaluate(pdf.WORDS_BROKEN, "article.bd-article")
         finally:
             context.close()
         return out
@@ -266,6 +269,22 @@ def test_every_table_fits_the_column(page_path, report):
         if t["left"] < t["column"][0] - 0.5 or t["right"] > t["column"][1] + 0.5
     ]
     assert not over, f"{page_path}: tables wider than the column:\n  " + "\n  ".join(over)
+
+
+@pytest.mark.parametrize(
+    "page_path", [p for p in READING_PAGES if "<table" in (SITE / p).read_text(encoding="utf-8")]
+)
+def test_no_word_in_a_table_is_broken(page_path, report):
+    """Table cells break lines between words only (or after a hyphen, a dash or a slash, or beside a
+    Chinese character), at 390 px and 1,366 px: no "Gua/ngz/hou" (pdf.WORDS_BROKEN, per letter)."""
+    broken = [
+        f"[{name} {WIDTHS[name][0]}px] #{section}: {word!r} split {where}"
+        for name, found in report(page_path)["words_broken"].items()
+        for section, word, where in found
+    ]
+    assert not broken, f"{page_path}: {len(broken)} words broken in table cells:\n  " + "\n  ".join(
+        broken[:20]
+    )
 
 
 @pytest.mark.parametrize(

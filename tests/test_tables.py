@@ -181,3 +181,20 @@ def test_ledger_table_download_keeps_its_name():
 def test_negative_decimals_round_to_tens():
     assert tables.number(64.2, -1) == "60"
     assert tables.number(1234.0, -2) == "1,200"
+
+
+def test_wide_tables_with_prose_are_records_and_mark_their_prose_columns():
+    """A table of 8 columns or more with a text cell of 100 characters or more is shown as records
+    on a desktop (book.css): the table is marked ``records`` and its prose columns ``prose``."""
+    note = "recomputed from the printed parts " * 4
+    columns = {f"c{i}": f"c{i}" for i in range(7)} | {"note": "note"}
+    frame = pd.DataFrame([{**{f"c{i}": f"v{i}" for i in range(7)}, "note": note}])
+    html_text = tables.table(frame, columns)._repr_html_()
+    assert re.search(r'<table class="[^"]*\brecords\b', html_text)
+    assert '<th scope="col" class="prose">note</th>' in html_text
+    assert f'<td data-label="note" class="prose">{note}</td>' in html_text
+    assert html_text.count('class="prose"') == 2
+    narrow = tables.table(frame.drop(columns="c6"), {k: v for k, v in columns.items() if k != "c6"})
+    short = tables.table(frame.assign(note="short"), columns)
+    for other in (narrow, short):  # 7 columns, or no long text: a table as before
+        assert "records" not in other._repr_html_() and "prose" not in other._repr_html_()

@@ -75,6 +75,8 @@ body { background: white; margin: 0; }
   word-break: normal !important; hyphens: manual !important; min-width: 0 !important;
   padding: 1.5pt 2pt !important; }
 .book-pdf thead { display: table-header-group; }
+/* A finding's id (r-fig22-prepayment) stays on one line: it is a name, not words. */
+.book-pdf td[data-label="finding"], .book-pdf th[data-label="finding"] { white-space: nowrap !important; }
 .book-pdf tbody.pdf-row { break-inside: avoid; }
 .book-pdf tr.pdf-has-text > th, .book-pdf tr.pdf-has-text > td,
 .book-pdf tr.pdf-text:not(:last-child) > td { border-bottom: 0 !important; }
@@ -553,17 +555,19 @@ TABLES_TOO_WIDE = """() => {
   return out;
 }"""
 
-WORDS_BROKEN = r"""() => {
-  // Every word of a table cell that a line break splits where no break belongs. A word is what
-  // lies between white space; it may end a line only after a hyphen, a dash or a slash, or beside
-  // a Chinese character. Returns [page, word, the two letters split] for each.
-  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/]/.test(a)
+WORDS_BROKEN = r"""(scope = 'main.book-pdf') => {
+  // Every word of a table cell (of the tables under ``scope``: the print document's by default,
+  // 'article.bd-article' on a site page) that a line break splits where no break belongs. A word
+  // is what lies between white space; it may end a line only after a hyphen, a dash, a slash or an
+  // underscore (a data name: bank_share_of_bank_consumer), or beside a Chinese character. Returns
+  // [page or section, word, the two letters split] for each.
+  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/_]/.test(a)
     || /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/.test(a + b);
   const range = document.createRange();
   const rects = (node, start, end) => { range.setStart(node, start); range.setEnd(node, end);
     return [...range.getClientRects()].filter(r => r.width > 0 || r.height > 0); };
   const out = [];
-  for (const cell of document.querySelectorAll('main.book-pdf table th, main.book-pdf table td')) {
+  for (const cell of document.querySelectorAll(`${scope} table th, ${scope} table td`)) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (rects(node, 0, node.data.length).length < 2) continue;  // on one line
@@ -575,7 +579,7 @@ WORDS_BROKEN = r"""() => {
           const box = rects(node, i, i + 1)[0];
           if (!box) continue;
           if (prev && box.top >= prev.box.bottom - 1 && !allowed(node.data[prev.i], node.data[i])) {
-            const page = cell.closest('section.pdf-page');
+            const page = cell.closest('section.pdf-page, section[id]');
             out.push([page ? page.id : '?', m[0], node.data[prev.i] + '|' + node.data[i]]);
           }
           prev = {box, i};
