@@ -113,7 +113,7 @@ def test_missing_column_and_unknown_unit_are_named():
 
 def test_code_columns_are_marked_as_code():
     t = tables.table(pd.DataFrame({"c": ["CNY_bn"]}), {"c": Column("code", code=True)})
-    assert "<code>CNY_bn</code>" in t._repr_html_()
+    assert "<code>CNY_<wbr>bn</code>" in t._repr_html_()  # a name breaks after its underscore only
 
 
 def test_ledger_table_keeps_published_decimals():
@@ -198,3 +198,10 @@ def test_wide_tables_with_prose_are_records_and_mark_their_prose_columns():
     short = tables.table(frame.assign(note="short"), columns)
     for other in (narrow, short):  # 7 columns, or no long text: a table as before
         assert "records" not in other._repr_html_() and "prose" not in other._repr_html_()
+
+
+def test_data_names_in_cells_break_after_underscores_only():
+    frame = pd.DataFrame({"name": ["housing_rent_capitalisation", "a _b_"]})
+    html_text = tables.table(frame, {"name": Column("name", code=True)})._repr_html_()
+    assert "<code>housing_<wbr>rent_<wbr>capitalisation</code>" in html_text
+    assert "<code>a _b_</code>" in html_text  # no break offered at a word's edge

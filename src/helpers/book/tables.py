@@ -298,7 +298,8 @@ class Table:
         for row in self.rows:
             out.append("<tr>")
             for i, (cell, num, code, head) in enumerate(zip(row, self.numeric, self.code, self.headers)):
-                text = f"<code>{html.escape(cell)}</code>" if code and cell != MISSING else html.escape(cell)
+                text = _breakable(html.escape(cell))
+                text = f"<code>{text}</code>" if code and cell != MISSING else text
                 label = f' data-label="{html.escape(head)}"' if head else ""
                 css = _PROSE if records and prose[i] else (_NUM if num else "")
                 if i == 0 and row_headers:
@@ -322,6 +323,13 @@ class Table:
             f'<details class="book-table-long"><summary>Show all {len(self.rows):,} rows</summary>'
             f'{table}</details><p class="book-table-note">{link}</p>'
         )
+
+
+def _breakable(text: str) -> str:
+    """``text`` (escaped) with a line-break opportunity (``<wbr>``) after each underscore inside a
+    word: a data name (``housing_rent_capitalisation``) in a narrow column then breaks between
+    its parts rather than inside one."""
+    return re.sub(r"(?<=\w)_(?=\w)", "_<wbr>", text)
 
 
 def _column(spec) -> Column:

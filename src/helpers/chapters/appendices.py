@@ -251,7 +251,7 @@ def _code_breakable(name: str) -> str:
     """A data name (``bank_share_of_bank_consumer``) as inline code, for a table cell of Markdown:
     raw HTML, escaped, that may break its line after an underscore or a slash (``<wbr>``) and
     nowhere else, so a narrow column does not split it inside a word."""
-    return "<code>" + _wbr(html.escape(str(name))) + "</code>"
+    return '<code class="docutils literal notranslate">' + _wbr(html.escape(str(name))) + "</code>"
 
 
 def _wbr(text: str) -> str:
