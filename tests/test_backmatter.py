@@ -152,6 +152,8 @@ def test_catalogue_names_break_only_after_underscores_and_slashes():
     assert backmatter._code_breakable("bank_share_of_x") == (
         '<code class="docutils literal notranslate">bank_<wbr>share_<wbr>of_<wbr>x</code>'
     )
-    assert backmatter._code_breakable("<b>_") == '<code class="docutils literal notranslate">&lt;b&gt;_</code>'
+    assert (
+        backmatter._code_breakable("<b>_") == '<code class="docutils literal notranslate">&lt;b&gt;_</code>'
+    )
     text = backmatter.catalogue_markdown()
     assert "| <code" in text and "_<wbr>" in text

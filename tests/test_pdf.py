@@ -228,8 +228,9 @@ def test_charts_print_at_their_own_size_within_the_column(print_document):
         for c in charts
         if abs(c["width"] - min(c["own"], c["room"])) > 0.5 or c["width"] > c["column"] + 0.5
     ]
-    assert not wrong, f"{len(wrong)} chart drawings not printed at their own width or their figure's:\n  " + "\n  ".join(
-        wrong
+    assert not wrong, (
+        f"{len(wrong)} chart drawings not printed at their own width or their figure's:\n  "
+        + "\n  ".join(wrong)
     )
 
 
