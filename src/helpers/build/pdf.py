@@ -7,8 +7,9 @@ links inside the document, ids made unique by prefixing them with the page's nam
 Chromium (Debian's, through Playwright) prints that document with the site's own stylesheets
 plus a print stylesheet (:data:`PRINT_CSS`):
 
-* charts stay vector graphics (SVG), Chinese text is drawn with the book's web font
-  (``_static/fonts``), which Chromium embeds in the PDF;
+* charts stay vector graphics (SVG), each printed at the width it was drawn at (narrower if its
+  figure has less room), so its labels are never enlarged past the text; Chinese text is drawn
+  with the book's web font (``_static/fonts``), which Chromium embeds in the PDF;
 * page numbers in the footer; PDF bookmarks from the headings (Chromium's document outline);
 * the contents list each page's first page number. They are those of the last print when they
   still hold (checked against the new PDF's bookmarks: one print). Otherwise they come from a
@@ -19,7 +20,8 @@ plus a print stylesheet (:data:`PRINT_CSS`):
 * bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
   at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
-Tables print at 7.5 pt and break lines between words only, never inside one. A wide table (8
+Tables print at 7.5 pt and break lines between words only, never inside one; a finding's id
+(``r-fig22-prepayment``) is kept on one line. A wide table (8
 columns or more, such as the reproduction ledgers and the errata) gets a print layout in the
 print document only, the site's pages keep theirs (:func:`print_tables`): its prose columns
 (notes, evidence) are printed under each row across the table, and the ledger's chapter column
