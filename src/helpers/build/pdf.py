@@ -557,12 +557,13 @@ TABLES_TOO_WIDE = """() => {
   return out;
 }"""
 
-WORDS_BROKEN = r"""(scope = 'main.book-pdf') => {
+WORDS_BROKEN = r"""(scope) => {
   // Every word of a table cell (of the tables under ``scope``: the print document's by default,
   // 'article.bd-article' on a site page) that a line break splits where no break belongs. A word
   // is what lies between white space; it may end a line only after a hyphen, a dash, a slash or an
   // underscore (a data name: bank_share_of_bank_consumer), or beside a Chinese character. Returns
   // [page or section, word, the two letters split] for each.
+  scope = scope || 'main.book-pdf';  // without an argument Playwright passes null
   const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/_]/.test(a)
     || /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/.test(a + b);
   const range = document.createRange();
