@@ -144,3 +144,16 @@ def test_catalogue_text_is_escaped_markdown(monkeypatch):
     text = backmatter.catalogue_markdown()
     assert "<script>" not in text and "{ref}`" not in text and " | z" not in text
     assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in text
+
+
+def test_catalogue_names_break_only_after_underscores_and_slashes():
+    """A data name in a catalogue table may break its line after an underscore or a slash only
+    (<wbr>), so a phone's narrow column never splits it inside a word; it is escaped."""
+    assert backmatter._code_breakable("bank_share_of_x") == (
+        '<code class="docutils literal notranslate">bank_<wbr>share_<wbr>of_<wbr>x</code>'
+    )
+    assert (
+        backmatter._code_breakable("<b>_") == '<code class="docutils literal notranslate">&lt;b&gt;_</code>'
+    )
+    text = backmatter.catalogue_markdown()
+    assert "| <code" in text and "_<wbr>" in text

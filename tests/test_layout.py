@@ -4,7 +4,8 @@
 * With JavaScript off every chart is still drawn (the SVG made at build time).
 * No page loads the vega runtime before a reader asks for it; pointing at a chart loads it
   once and makes that chart interactive.
-* Tables: no cell in scientific notation, no bare data code as a label or value.
+* Tables: no pandas index column (their cells are checked in ``test_page_budget.py``, on the
+  page load it shares: no scientific notation, no bare data code).
 * No machinery: no papermill parameter cell, no author instruction, no caption that needs a hover.
 * Compressed page weight stays within budget (the test server compresses, as `make preview` does).
 """
@@ -16,8 +17,6 @@ from pathlib import Path
 
 import pytest
 from conftest import settle
-
-from helpers.book import units
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -37,10 +36,6 @@ def site_pages() -> list[str]:
 
 def chart_pages() -> list[str]:
     return [p for p in site_pages() if 'class="vega-chart"' in (SITE / p).read_text(encoding="utf-8")]
-
-
-def table_pages() -> list[str]:
-    return [p for p in site_pages() if "<table" in (SITE / p).read_text(encoding="utf-8")]
 
 
 CHART_BOXES = """() => {
@@ -110,38 +105,6 @@ def test_vega_runtime_waits_for_a_reader(page_path, site_url, browser):
     assert not [s for s in head_scripts if BUNDLE in s], f"{page_path}: vega bundle is render-blocking"
     assert live in (None, "live"), f"{page_path}: the first chart did not become interactive ({live})"
     assert not errors, f"{page_path}: {errors}"
-
-
-CODE_LABEL = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
-SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE][+-]?\d+\b")
-BARE_CODES = {
-    code for code in units.UNITS if "_" in code or code in ("CNY", "USD", "pct", "pp", "bp", "m2")
-} | {
-    "eq",
-    "gt",
-    "lt",
-    "ge",
-    "le",
-}
-
-CELLS = """() => [...document.querySelectorAll('article.bd-article table')].flatMap(t =>
-  [...t.querySelectorAll('th, td')].map(c => {
-    const clone = c.cloneNode(true);
-    clone.querySelectorAll('code, kbd, a.reference').forEach(x => x.remove());
-    return clone.textContent.trim();
-  }))"""
-
-
-@pytest.mark.parametrize("page_path", table_pages())
-def test_tables_read_like_a_publication(page_path, site_url, browser):
-    page = browser.new_page()
-    page.goto(site_url + page_path, wait_until="load")
-    cells = page.evaluate(CELLS)
-    page.close()
-    scientific = [c for c in cells if SCIENTIFIC.search(c)]
-    codes = [c for c in cells if CODE_LABEL.match(c) or c in BARE_CODES]
-    assert not scientific, f"{page_path}: cells in scientific notation: {scientific[:10]}"
-    assert not codes, f"{page_path}: bare data codes in tables: {sorted(set(codes))[:20]}"
 
 
 def test_no_index_column_in_any_chapter_table():

@@ -10,7 +10,10 @@ page, loaded once in Chromium and looked at 1,366 px and 390 px wide:
   AA rules, plus the rules Lighthouse switches on, minus those it switches off), pinned through
   ``axe-playwright-python`` in ``requirements.lock``. Any violation fails, naming the rule, the
   width and the first elements; a page with none scores 100.
-* **Tables fit**: every table (long ones opened) lies inside the article column at both widths.
+* **Tables fit and read like a publication**: every table (long ones opened) lies inside the
+  article column at both widths; no word of a cell is split across lines there (breaks come
+  between words, or after a hyphen, a dash, a slash or an underscore); no cell in scientific
+  notation, no bare data code.
 * **Chart text fits its drawing**: every ``<text>`` of every chart drawing shown (the SVG drawn at
   build time) lies inside that SVG's box at both widths, drawn with the page's own fonts: the
   build measured it with the same advances (``helpers.build.chart_fonts``), or its end is cut off.
@@ -39,6 +42,9 @@ from pathlib import Path
 
 import pytest
 from conftest import settle
+
+from helpers.book import units
+from helpers.build import pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -138,6 +144,20 @@ TABLE_BOXES = """() => {
 }"""
 
 
+CODE_LABEL = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE][+-]?\d+\b")
+BARE_CODES = {
+    code for code in units.UNITS if "_" in code or code in ("CNY", "USD", "pct", "pp", "bp", "m2")
+} | {"eq", "gt", "lt", "ge", "le"}
+
+CELLS = """() => [...document.querySelectorAll('article.bd-article table')].flatMap(t =>
+  [...t.querySelectorAll('th, td')].map(c => {
+    const clone = c.cloneNode(true);
+    clone.querySelectorAll('code, kbd, a.reference').forEach(x => x.remove());
+    return clone.textContent.trim();
+  }))"""
+
+
 CHART_TEXT = """async () => {
   const drawn = [...document.querySelectorAll('.vega-chart .vega-static svg')]
     .filter(s => s.getBoundingClientRect().width > 0);
@@ -214,7 +234,7 @@ def report(site_url, browser, axe_source):
         try:
             page.goto(site_url + page_path, wait_until="load")
             settle(page)
-            out = {"paint": page.evaluate(PAINT), "axe": {}, "tables": {}}
+            out = {"paint": page.evaluate(PAINT), "axe": {}, "tables": {}, "cells": page.evaluate(CELLS)}
             out["requests"] = list(requests.values())
             page.evaluate(axe_source)
             frame = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -228,12 +248,13 @@ def report(site_url, browser, axe_source):
                     }))""",
                     LIGHTHOUSE_AXE_OPTIONS,
                 )
-            out["chart_text"] = {}
+            out["chart_text"], out["words_broken"] = {}, {}
             for name, (w, h) in WIDTHS.items():  # after axe: this opens every <details>
                 page.set_viewport_size({"width": w, "height": h})
                 page.evaluate(frame)
                 out["tables"][name] = page.evaluate(TABLE_BOXES)
                 out["chart_text"][name] = page.evaluate(CHART_TEXT)
+                out["words_broken"][name] = page.evaluate(pdf.WORDS_BROKEN, "article.bd-article")
         finally:
             context.close()
         return out
@@ -266,6 +287,34 @@ def test_every_table_fits_the_column(page_path, report):
         if t["left"] < t["column"][0] - 0.5 or t["right"] > t["column"][1] + 0.5
     ]
     assert not over, f"{page_path}: tables wider than the column:\n  " + "\n  ".join(over)
+
+
+TABLE_PAGES = [p for p in READING_PAGES if "<table" in (SITE / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("page_path", TABLE_PAGES)
+def test_tables_read_like_a_publication(page_path, report):
+    """No table cell in scientific notation, no bare data code as a label or value (code, keyboard
+    input and links aside)."""
+    cells = report(page_path)["cells"]
+    scientific = [c for c in cells if SCIENTIFIC.search(c)]
+    codes = [c for c in cells if CODE_LABEL.match(c) or c in BARE_CODES]
+    assert not scientific, f"{page_path}: cells in scientific notation: {scientific[:10]}"
+    assert not codes, f"{page_path}: bare data codes in tables: {sorted(set(codes))[:20]}"
+
+
+@pytest.mark.parametrize("page_path", TABLE_PAGES)
+def test_no_word_in_a_table_is_broken(page_path, report):
+    """Table cells break lines between words only (or after a hyphen, a dash or a slash, or beside a
+    Chinese character), at 390 px and 1,366 px: no "Gua/ngz/hou" (pdf.WORDS_BROKEN, per letter)."""
+    broken = [
+        f"[{name} {WIDTHS[name][0]}px] #{section}: {word!r} split {where}"
+        for name, found in report(page_path)["words_broken"].items()
+        for section, word, where in found
+    ]
+    assert not broken, f"{page_path}: {len(broken)} words broken in table cells:\n  " + "\n  ".join(
+        broken[:20]
+    )
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,71 @@ def test_no_word_in_a_table_is_broken(print_document):
     assert not broken, f"{len(broken)} words broken inside table cells, e.g. {broken[:10]}"
 
 
+CHART_WIDTHS = """() => {
+  const column = document.querySelector('main.book-pdf').getBoundingClientRect().width;
+  return [...document.querySelectorAll('main.book-pdf .vega-chart svg')]
+    .filter(s => s.getBoundingClientRect().width > 0 && !s.parentElement.closest('svg'))
+    .map(s => {
+      const own = parseFloat(s.getAttribute('width')) || s.viewBox.baseVal.width;
+      const page = s.closest('section.pdf-page'), chart = s.closest('.vega-chart');
+      return {where: (page ? page.id : '?') + ' ' + chart.id, width: s.getBoundingClientRect().width, own,
+              room: chart.getBoundingClientRect().width, column};
+    });
+}"""
+
+
+@built
+def test_charts_print_at_their_own_size_within_the_column(print_document):
+    """A chart drawing prints at its own width, so its labels are the size they were drawn at (no
+    larger than the text), unless it is wider than the room its figure has, which it then fits;
+    never wider than the text column."""
+    charts = print_document.evaluate(CHART_WIDTHS)
+    assert len(charts) >= 10, f"only {len(charts)} chart drawings in the print document"
+    assert any(c["own"] < c["column"] - 50 for c in charts), "no drawing narrower than the column"
+    wrong = [
+        f"{c['where']}: printed {c['width']:.0f} px wide, drawn {c['own']:.0f} px, its figure "
+        f"{c['room']:.0f} px, the column {c['column']:.0f} px"
+        for c in charts
+        if abs(c["width"] - min(c["own"], c["room"])) > 0.5 or c["width"] > c["column"] + 0.5
+    ]
+    assert not wrong, (
+        f"{len(wrong)} chart drawings not printed at their own width or their figure's:\n  "
+        + "\n  ".join(wrong)
+    )
+
+
+IDS_SPLIT = """(ids) => {
+  const range = document.createRange();
+  const lines = (node, start, end) => { range.setStart(node, start); range.setEnd(node, end);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0);
+    return rects.some(r => r.top >= rects[0].bottom - 1); };
+  const out = [];
+  for (const cell of document.querySelectorAll('main.book-pdf table th, main.book-pdf table td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      for (const id of ids)
+        for (let at = node.data.indexOf(id); at >= 0; at = node.data.indexOf(id, at + 1))
+          if (lines(node, at, at + id.length)) {
+            const page = cell.closest('section.pdf-page');
+            out.push((page ? page.id : '?') + ': ' + id);
+          }
+  }
+  return out;
+}"""
+
+
+@built
+def test_finding_ids_print_on_one_line(print_document):
+    """A finding's id (r-fig22-prepayment) is a name: it is not broken at its hyphens in a table."""
+    import csv
+
+    with (ROOT / "data" / "ledger" / "findings.csv").open(encoding="utf-8") as handle:
+        ids = [row["id"] for row in csv.DictReader(handle)]
+    assert ids
+    split = print_document.evaluate(IDS_SPLIT, ids)
+    assert not split, f"{len(split)} finding ids broken across lines, e.g. {split[:10]}"
+
+
 # --------------------------------------------------------------------------- the pieces
 
 

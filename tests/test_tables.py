@@ -113,7 +113,7 @@ def test_missing_column_and_unknown_unit_are_named():
 
 def test_code_columns_are_marked_as_code():
     t = tables.table(pd.DataFrame({"c": ["CNY_bn"]}), {"c": Column("code", code=True)})
-    assert "<code>CNY_bn</code>" in t._repr_html_()
+    assert "<code>CNY_<wbr>bn</code>" in t._repr_html_()  # a name breaks after its underscore only
 
 
 def test_ledger_table_keeps_published_decimals():
@@ -181,3 +181,27 @@ def test_ledger_table_download_keeps_its_name():
 def test_negative_decimals_round_to_tens():
     assert tables.number(64.2, -1) == "60"
     assert tables.number(1234.0, -2) == "1,200"
+
+
+def test_wide_tables_with_prose_are_records_and_mark_their_prose_columns():
+    """A table of 8 columns or more with a text cell of 100 characters or more is shown as records
+    on a desktop (book.css): the table is marked ``records`` and its prose columns ``prose``."""
+    note = "recomputed from the printed parts " * 4
+    columns = {f"c{i}": f"c{i}" for i in range(7)} | {"note": "note"}
+    frame = pd.DataFrame([{**{f"c{i}": f"v{i}" for i in range(7)}, "note": note}])
+    html_text = tables.table(frame, columns)._repr_html_()
+    assert re.search(r'<table class="[^"]*\brecords\b', html_text)
+    assert '<th scope="col" class="prose">note</th>' in html_text
+    assert f'<td data-label="note" class="prose">{note}</td>' in html_text
+    assert html_text.count('class="prose"') == 2
+    narrow = tables.table(frame.drop(columns="c6"), {k: v for k, v in columns.items() if k != "c6"})
+    short = tables.table(frame.assign(note="short"), columns)
+    for other in (narrow, short):  # 7 columns, or no long text: a table as before
+        assert "records" not in other._repr_html_() and "prose" not in other._repr_html_()
+
+
+def test_data_names_in_cells_break_after_underscores_only():
+    frame = pd.DataFrame({"name": ["housing_rent_capitalisation", "a _b_"]})
+    html_text = tables.table(frame, {"name": Column("name", code=True)})._repr_html_()
+    assert "<code>housing_<wbr>rent_<wbr>capitalisation</code>" in html_text
+    assert "<code>a _b_</code>" in html_text  # no break offered at a word's edge

@@ -119,7 +119,15 @@ MISSING = "–"
 STACK_EM = 24.0
 """Tables estimated wider than this many ems (a 390 px phone's column at the tables' font size)
 are stacked on narrow screens."""
+RECORD_COLUMNS = 8
+PROSE_CHARS = 100
+"""A table of :data:`RECORD_COLUMNS` columns or more with a text column holding a cell of
+:data:`PROSE_CHARS` characters or more (a note, evidence) cannot show its words whole in a
+desktop's reading column: it is shown as records (``book.css``), one block per row, its prose
+columns (marked ``prose``) across the block. The PDF edition uses the same rule for print
+(``helpers.build.pdf``)."""
 _NUM = ' class="num"'
+_PROSE = ' class="prose"'
 
 
 @dataclass(frozen=True)
@@ -259,25 +267,45 @@ class Table:
         (about 24 ems at the table's font size, 358 px)."""
         return len(self.headers) > 2 and self.min_width_em() > STACK_EM
 
+    def prose_columns(self) -> list[bool]:
+        """Which columns are prose: a text column with a cell of :data:`PROSE_CHARS` characters or
+        more, in a table of :data:`RECORD_COLUMNS` columns or more (otherwise none is)."""
+        if len(self.headers) < RECORD_COLUMNS:
+            return [False] * len(self.headers)
+        return [
+            not num and any(len(row[i]) >= PROSE_CHARS for row in self.rows)
+            for i, num in enumerate(self.numeric)
+        ]
+
     def _table_html(self) -> str:
-        cls = "book-table" + (f" {self.css}" if self.css else "") + (" stack" if self.stacked else "")
+        prose = self.prose_columns()
+        records = any(prose) and not all(prose)
+        cls = (
+            "book-table"
+            + (f" {self.css}" if self.css else "")
+            + (" stack" if self.stacked else "")
+            + (" records" if records else "")
+        )
         out = [f'<table class="{cls}">']
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append("<thead><tr>")
-        for head, num in zip(self.headers, self.numeric):
-            out.append(f'<th scope="col"{_NUM if num else ""}>{html.escape(head)}</th>')
+        for head, num, wide in zip(self.headers, self.numeric, prose):
+            css = _PROSE if records and wide else (_NUM if num else "")
+            out.append(f'<th scope="col"{css}>{html.escape(head)}</th>')
         out.append("</tr></thead><tbody>")
         row_headers = self.row_headers
         for row in self.rows:
             out.append("<tr>")
             for i, (cell, num, code, head) in enumerate(zip(row, self.numeric, self.code, self.headers)):
-                text = f"<code>{html.escape(cell)}</code>" if code and cell != MISSING else html.escape(cell)
+                text = _breakable(html.escape(cell))
+                text = f"<code>{text}</code>" if code and cell != MISSING else text
                 label = f' data-label="{html.escape(head)}"' if head else ""
+                css = _PROSE if records and prose[i] else (_NUM if num else "")
                 if i == 0 and row_headers:
-                    out.append(f'<th scope="row"{label}{_NUM if num else ""}>{text}</th>')
+                    out.append(f'<th scope="row"{label}{css}>{text}</th>')
                 else:
-                    out.append(f"<td{label}{_NUM if num else ''}>{text}</td>")
+                    out.append(f"<td{label}{css}>{text}</td>")
             out.append("</tr>")
         out.append("</tbody></table>")
         return "".join(out)
@@ -295,6 +323,13 @@ class Table:
             f'<details class="book-table-long"><summary>Show all {len(self.rows):,} rows</summary>'
             f'{table}</details><p class="book-table-note">{link}</p>'
         )
+
+
+def _breakable(text: str) -> str:
+    """``text`` (escaped) with a line-break opportunity (``<wbr>``) after each underscore inside a
+    word: a data name (``housing_rent_capitalisation``) in a narrow column then breaks between
+    its parts rather than inside one."""
+    return re.sub(r"(?<=\w)_(?=\w)", "_<wbr>", text)
 
 
 def _column(spec) -> Column:

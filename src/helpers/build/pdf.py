@@ -7,8 +7,9 @@ links inside the document, ids made unique by prefixing them with the page's nam
 Chromium (Debian's, through Playwright) prints that document with the site's own stylesheets
 plus a print stylesheet (:data:`PRINT_CSS`):
 
-* charts stay vector graphics (SVG), Chinese text is drawn with the book's web font
-  (``_static/fonts``), which Chromium embeds in the PDF;
+* charts stay vector graphics (SVG), each printed at the width it was drawn at (narrower if its
+  figure has less room), so its labels are never enlarged past the text; Chinese text is drawn
+  with the book's web font (``_static/fonts``), which Chromium embeds in the PDF;
 * page numbers in the footer; PDF bookmarks from the headings (Chromium's document outline);
 * the contents list each page's first page number. They are those of the last print when they
   still hold (checked against the new PDF's bookmarks: one print). Otherwise they come from a
@@ -19,7 +20,8 @@ plus a print stylesheet (:data:`PRINT_CSS`):
 * bookmark titles are then set to the headings' exact text with pypdf (Chromium drops the space
   at a line break), the PDF opens with its bookmarks shown, and it carries title and author.
 
-Tables print at 7.5 pt and break lines between words only, never inside one. A wide table (8
+Tables print at 7.5 pt and break lines between words only, never inside one; a finding's id
+(``r-fig22-prepayment``) is kept on one line. A wide table (8
 columns or more, such as the reproduction ledgers and the errata) gets a print layout in the
 print document only, the site's pages keep theirs (:func:`print_tables`): its prose columns
 (notes, evidence) are printed under each row across the table, and the ledger's chapter column
@@ -75,6 +77,8 @@ body { background: white; margin: 0; }
   word-break: normal !important; hyphens: manual !important; min-width: 0 !important;
   padding: 1.5pt 2pt !important; }
 .book-pdf thead { display: table-header-group; }
+/* A finding's id (r-fig22-prepayment) stays on one line: it is a name, not words. */
+.book-pdf td[data-label="finding"], .book-pdf th[data-label="finding"] { white-space: nowrap !important; }
 .book-pdf tbody.pdf-row { break-inside: avoid; }
 .book-pdf tr.pdf-has-text > th, .book-pdf tr.pdf-has-text > td,
 .book-pdf tr.pdf-text:not(:last-child) > td { border-bottom: 0 !important; }
@@ -553,17 +557,20 @@ TABLES_TOO_WIDE = """() => {
   return out;
 }"""
 
-WORDS_BROKEN = r"""() => {
-  // Every word of a table cell that a line break splits where no break belongs. A word is what
-  // lies between white space; it may end a line only after a hyphen, a dash or a slash, or beside
-  // a Chinese character. Returns [page, word, the two letters split] for each.
-  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/]/.test(a)
+WORDS_BROKEN = r"""(scope) => {
+  // Every word of a table cell (of the tables under ``scope``: the print document's by default,
+  // 'article.bd-article' on a site page) that a line break splits where no break belongs. A word
+  // is what lies between white space; it may end a line only after a hyphen, a dash, a slash or an
+  // underscore (a data name: bank_share_of_bank_consumer), or beside a Chinese character. Returns
+  // [page or section, word, the two letters split] for each.
+  scope = scope || 'main.book-pdf';  // without an argument Playwright passes null
+  const allowed = (a, b) => /[-\u2010\u2011\u2013\u2014\/_]/.test(a)
     || /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/.test(a + b);
   const range = document.createRange();
   const rects = (node, start, end) => { range.setStart(node, start); range.setEnd(node, end);
     return [...range.getClientRects()].filter(r => r.width > 0 || r.height > 0); };
   const out = [];
-  for (const cell of document.querySelectorAll('main.book-pdf table th, main.book-pdf table td')) {
+  for (const cell of document.querySelectorAll(`${scope} table th, ${scope} table td`)) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (rects(node, 0, node.data.length).length < 2) continue;  // on one line
@@ -575,7 +582,7 @@ WORDS_BROKEN = r"""() => {
           const box = rects(node, i, i + 1)[0];
           if (!box) continue;
           if (prev && box.top >= prev.box.bottom - 1 && !allowed(node.data[prev.i], node.data[i])) {
-            const page = cell.closest('section.pdf-page');
+            const page = cell.closest('section.pdf-page, section[id]');
             out.push([page ? page.id : '?', m[0], node.data[prev.i] + '|' + node.data[i]]);
           }
           prev = {box, i};

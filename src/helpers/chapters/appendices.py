@@ -247,6 +247,18 @@ def _md_escape(text) -> str:
     return "".join("\\" + c if c in _ASCII_PUNCTUATION else c for c in flat)
 
 
+def _code_breakable(name: str) -> str:
+    """A data name (``bank_share_of_bank_consumer``) as inline code, for a table cell of Markdown:
+    raw HTML, escaped, that may break its line after an underscore or a slash (``<wbr>``) and
+    nowhere else, so a narrow column does not split it inside a word."""
+    return '<code class="docutils literal notranslate">' + _wbr(html.escape(str(name))) + "</code>"
+
+
+def _wbr(text: str) -> str:
+    """``text`` (escaped) with a line-break opportunity after each underscore and slash."""
+    return re.sub(r"(\\?[_/])(?=\S)", r"\1<wbr>", text)
+
+
 def catalogue_markdown(prefix: str = "../data/") -> str:
     """MyST Markdown listing every resource: title, description, download, sources, fields."""
     pkg = data.package_descriptor()
@@ -278,12 +290,13 @@ def catalogue_markdown(prefix: str = "../data/") -> str:
         for f in res["schema"]["fields"]:
             unit_text = ""
             if "unit" in f:
-                unit_text = f"`{f['unit']}` ({units.unit(f['unit']).published})"
+                unit_text = f"{_code_breakable(f['unit'])} ({units.unit(f['unit']).published})"
             elif f["name"] == "unit":
                 used = sorted(set(frame["unit"].dropna()))
-                unit_text = "codes: " + ", ".join(f"`{u}`" for u in used)
+                unit_text = "codes: " + ", ".join(_code_breakable(u) for u in used)
             out.append(
-                f"| `{f['name']}` | {f['type']} | {unit_text} | {_md_escape(f.get('description', ''))} |"
+                f"| {_code_breakable(f['name'])} | {f['type']} | {unit_text} "
+                f"| {_wbr(_md_escape(f.get('description', '')))} |"
             )
         out.append("")
     return "\n".join(out)
