@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -253,68 +251,3 @@ def test_the_publish_gate_builds_the_pdf_edition(monkeypatch, tmp_path):
         publish.publish(dest=tmp_path / "publish")
     assert calls and calls[0].get("pdf") is True
     assert not (tmp_path / "publish").exists()
-
-
-# --------------------------------------------------------------------------- workers started ahead
-
-
-def _missing_page_tasks(tmp_path: Path, count: int) -> list:
-    from helpers.build import workers
-
-    return [
-        workers.Task(
-            key=f"page{i}",
-            spec={"source": str(tmp_path / f"page{i}.md"), "output": str(tmp_path / f"page{i}.ipynb")},
-        )
-        for i in range(count)
-    ]
-
-
-def test_the_next_pages_worker_waits_ahead_and_every_page_runs_once_in_order(monkeypatch, tmp_path):
-    """With one job and three pages, the second and third workers are started ahead with
-    ``--wait`` (never more than one waiting), each page's worker runs its own page once, and
-    every worker process ends with its folder removed."""
-    from helpers.build import workers
-
-    started = []
-    real_start = workers._start
-
-    def start(task, env, wait=False):
-        started.append((task.key, wait))
-        real_start(task, env, wait)
-        assert sum(1 for t in tasks if t.process is not None and t.process.poll() is None) <= 2
-
-    tasks = _missing_page_tasks(tmp_path, 3)
-    monkeypatch.setattr(workers, "_start", start)
-    results = [(task.key, result) for task, result in workers.run(tasks, 1, dict(os.environ))]
-    assert started == [("page0", False), ("page1", True), ("page2", True)]
-    assert [key for key, _ in results] == ["page0", "page1", "page2"]
-    for key, result in results:  # each worker ran its own page (which does not exist)
-        assert not result["ok"] and f"{key}.md" in result["error"], result
-    assert all(t.process.poll() is not None and not t.folder.exists() for t in tasks)
-
-
-def test_a_worker_started_ahead_and_never_told_to_go_runs_nothing(tmp_path):
-    task = tmp_path / "task.json"  # not even read: the build no longer needs the worker
-    result = subprocess.run(
-        [sys.executable, "-m", "helpers.build", "worker", str(task), "--wait"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert not (tmp_path / "result.json").exists()
-
-
-def test_stopping_the_build_stops_the_worker_waiting_ahead(tmp_path):
-    from helpers.build import workers
-
-    tasks = _missing_page_tasks(tmp_path, 3)
-    run = workers.run(tasks, 1, dict(os.environ))
-    next(run)  # the first page's result, while the second page's worker waits ahead
-    waiting = tasks[1]
-    assert waiting.process is not None and waiting.process.poll() is None and waiting.folder.exists()
-    with pytest.raises(KeyboardInterrupt):
-        run.throw(KeyboardInterrupt)  # as Ctrl-C would, while the build handles a result
-    assert waiting.process.poll() is not None and not waiting.folder.exists()
-    assert tasks[2].process is None  # queued pages never start

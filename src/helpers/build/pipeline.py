@@ -547,23 +547,8 @@ def _finish_notebook(nb) -> dict | None:
     return used
 
 
-def run_worker(task_file: Path, wait: bool = False) -> int:
-    """The worker process: execute the page described in ``task_file``; write ``result.json`` beside it.
-
-    With ``wait`` (a worker started ahead, :mod:`helpers.build.workers`), first import what a
-    page's run needs, then wait for a line on standard input; the end of input means the build
-    no longer needs this worker: exit without running anything.
-    """
-    if wait:
-        import jupytext  # noqa: F401 - what execute_page imports, done before the page's turn
-        import nbclient.exceptions  # noqa: F401
-        import nbformat  # noqa: F401
-        import papermill  # noqa: F401
-
-        from . import inputs  # noqa: F401
-
-        if not sys.stdin.readline():
-            return 0
+def run_worker(task_file: Path) -> int:
+    """The worker process: execute the page described in ``task_file``; write ``result.json`` beside it."""
     task = json.loads(Path(task_file).read_text())
     result_path = Path(task_file).with_name("result.json")
     try:
@@ -1283,10 +1268,9 @@ def main(argv=None) -> int:
     d.add_argument("--force", action="store_true", help="print even if the site is unchanged")
     w = sub.add_parser("worker", help=argparse.SUPPRESS)
     w.add_argument("task")
-    w.add_argument("--wait", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "worker":
-        return run_worker(Path(args.task), wait=args.wait)
+        return run_worker(Path(args.task))
     try:
         if args.command == "book":
             book(jobs=args.jobs, force=args.force, pdf=args.pdf)

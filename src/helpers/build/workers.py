@@ -6,14 +6,6 @@ connection file and pid. On Ctrl-C or SIGTERM the build kills every running work
 kernel it started (their process groups, SIGKILL), removes their folders, and queued pages
 never start. A worker whose build process dies is killed by the kernel (``PR_SET_PDEATHSIG``),
 and folders left by a build killed with SIGKILL are removed by the next build.
-
-While every worker is busy, the worker of the next page is started ahead (``--wait``): it
-imports what a page's run needs (papermill, jupytext, nbformat: about 1 s) and waits; when a
-worker ends, the waiting one is told to go and its page starts at once. A page's run is the same
-either way: the worker reads its task and the page only after it is told to go, and every page
-still runs in a process and a kernel of its own. Without it each page started about 1 s after
-the one before it ended (the worker's start and imports), four times on the longest worker's
-path through the book's nine pages.
 """
 
 from __future__ import annotations
@@ -93,36 +85,20 @@ def _set_parent_death_signal() -> None:  # runs in the child before exec
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _start(task: Task, env: dict, wait: bool = False) -> None:
-    """Start the worker of ``task``; with ``wait``, one that imports and waits for :func:`_go`."""
+def _start(task: Task, env: dict) -> None:
     task.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     (task.folder / "task.json").write_text(json.dumps(task.spec))
     worker_env = dict(env, BOOK_KERNEL_DIR=str(task.folder))
     with open(task.folder / "worker.log", "wb") as log:
         task.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "helpers.build",
-                "worker",
-                str(task.folder / "task.json"),
-                *(["--wait"] if wait else []),
-            ],
+            [sys.executable, "-m", "helpers.build", "worker", str(task.folder / "task.json")],
             env=worker_env,
-            stdin=subprocess.PIPE if wait else subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=_set_parent_death_signal,
         )
-    task.started = time.monotonic()
-
-
-def _go(task: Task) -> None:
-    """Tell a worker started with ``wait`` to run its page (if it died meanwhile, its result says so)."""
-    with contextlib.suppress(OSError):
-        task.process.stdin.write(b"go\n")
-        task.process.stdin.close()
     task.started = time.monotonic()
 
 
@@ -163,22 +139,13 @@ def run(tasks: list[Task], jobs: int, env: dict) -> Iterator[tuple[Task, dict]]:
     """
     queue = list(tasks)
     running: list[Task] = []
-    waiting: list[Task] = []  # at most one: the next page's worker, started ahead (see the module)
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        while queue or running or waiting:
-            while (waiting or queue) and len(running) < max(1, jobs):
-                if waiting:
-                    task = waiting.pop(0)
-                    _go(task)
-                else:
-                    task = queue.pop(0)
-                    _start(task, env)
-                running.append(task)
-            if queue and not waiting:
+        while queue or running:
+            while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
-                _start(task, env, wait=True)
-                waiting.append(task)
+                _start(task, env)
+                running.append(task)
             finished = [t for t in running if t.process.poll() is not None]
             if not finished:
                 time.sleep(0.05)
@@ -190,7 +157,7 @@ def run(tasks: list[Task], jobs: int, env: dict) -> Iterator[tuple[Task, dict]]:
                 yield task, result
     except BaseException:
         queue.clear()
-        for task in running + waiting:
+        for task in running:
             _stop(task)
         raise
     finally:
