@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -251,3 +253,77 @@ def test_the_publish_gate_builds_the_pdf_edition(monkeypatch, tmp_path):
         publish.publish(dest=tmp_path / "publish")
     assert calls and calls[0].get("pdf") is True
     assert not (tmp_path / "publish").exists()
+
+
+# --------------------------------------------------------------------------- workers: one per job
+
+
+def _missing_page_tasks(tmp_path: Path, count: int) -> list:
+    from helpers.build import workers
+
+    return [
+        workers.Task(
+            key=f"page{i}",
+            spec={"source": str(tmp_path / f"page{i}.md"), "output": str(tmp_path / f"page{i}.ipynb")},
+        )
+        for i in range(count)
+    ]
+
+
+def test_one_worker_per_job_runs_its_pages_one_after_another(monkeypatch, tmp_path):
+    """Three pages, one job: one worker process runs all three, in order, each its own page
+    (missing pages, so each result names its page), and ends with its folders removed."""
+    from helpers.build import workers
+
+    spawned = []
+    real_spawn = workers._spawn
+    monkeypatch.setattr(workers, "_spawn", lambda env: spawned.append(real_spawn(env)) or spawned[-1])
+    tasks = _missing_page_tasks(tmp_path, 3)
+    results = [(task.key, result) for task, result in workers.run(tasks, 1, dict(os.environ))]
+    assert len(spawned) == 1
+    assert [key for key, _ in results] == ["page0", "page1", "page2"]
+    for key, result in results:
+        assert not result["ok"] and f"{key}.md" in result["error"], result
+    assert spawned[0].process.poll() is not None and not spawned[0].folder.exists()
+    assert not any(task.folder.exists() for task in tasks)
+
+
+def test_a_worker_that_dies_fails_its_page_only_and_another_takes_its_place(monkeypatch, tmp_path):
+    from helpers.build import workers
+
+    real_spawn = workers._spawn
+    spawned = []
+
+    def spawn(env):
+        if not spawned:  # the first worker dies at once, with the page given to it
+            worker = real_spawn(env)
+            worker.process.kill()
+            worker.process.wait()
+            worker.process = subprocess.Popen(
+                [sys.executable, "-c", "import sys; sys.exit(3)"], stdin=subprocess.PIPE
+            )
+            worker.process.wait()
+        else:
+            worker = real_spawn(env)
+        spawned.append(worker)
+        return worker
+
+    monkeypatch.setattr(workers, "_spawn", spawn)
+    tasks = _missing_page_tasks(tmp_path, 2)
+    results = dict((task.key, result) for task, result in workers.run(tasks, 1, dict(os.environ)))
+    assert "the worker executing it stopped (exit code 3)" in results["page0"]["error"]
+    assert "page1.md" in results["page1"]["error"]  # run by the worker that took its place
+    assert len(spawned) == 2
+
+
+def test_stopping_the_build_stops_every_worker(tmp_path):
+    from helpers.build import workers
+
+    tasks = _missing_page_tasks(tmp_path, 4)
+    run = workers.run(tasks, 2, dict(os.environ))
+    next(run)
+    started = [task for task in tasks if task.process is not None]
+    with pytest.raises(KeyboardInterrupt):
+        run.throw(KeyboardInterrupt)  # as Ctrl-C would, while the build handles a result
+    for task in started:
+        assert task.process.poll() is not None and not task.folder.exists(), task.key

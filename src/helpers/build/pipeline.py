@@ -547,6 +547,38 @@ def _finish_notebook(nb) -> dict | None:
     return used
 
 
+def serve_worker() -> int:
+    """A worker process that runs pages one after another (:mod:`helpers.build.workers`): each
+    line on standard input is a task file; the page's kernel gets the task's folder
+    (``$BOOK_KERNEL_DIR``) and the page's output goes to ``worker.log`` there. The end of input
+    ends the worker."""
+    import jupytext  # noqa: F401 - what execute_page imports: once for every page of this worker
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        task_file = Path(line.strip())
+        os.environ["BOOK_KERNEL_DIR"] = str(task_file.parent)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        with open(task_file.parent / "worker.log", "ab") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            try:
+                run_worker(task_file)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os.dup2(saved[0], 1)
+                os.dup2(saved[1], 2)
+                os.close(saved[0])
+                os.close(saved[1])
+
+
 def run_worker(task_file: Path) -> int:
     """The worker process: execute the page described in ``task_file``; write ``result.json`` beside it."""
     task = json.loads(Path(task_file).read_text())
@@ -1267,10 +1299,11 @@ def main(argv=None) -> int:
     d = sub.add_parser("pdf", help="print the built site into _build/html/book.pdf")
     d.add_argument("--force", action="store_true", help="print even if the site is unchanged")
     w = sub.add_parser("worker", help=argparse.SUPPRESS)
-    w.add_argument("task")
+    w.add_argument("task", nargs="?", help="one page's task file (without --serve)")
+    w.add_argument("--serve", action="store_true", help="run the pages named on standard input")
     args = parser.parse_args(argv)
     if args.command == "worker":
-        return run_worker(Path(args.task))
+        return serve_worker() if args.serve else run_worker(Path(args.task))
     try:
         if args.command == "book":
             book(jobs=args.jobs, force=args.force, pdf=args.pdf)

@@ -1,8 +1,13 @@
 """Run pages in worker processes that can be stopped at once, kernels and sockets included.
 
-Each page executes in its own ``python -m helpers.build worker`` process, started in a new
-session, with a private temporary folder (``$BOOK_KERNEL_DIR``) for its kernel's Unix sockets,
-connection file and pid. On Ctrl-C or SIGTERM the build kills every running worker and every
+Pages execute in ``python -m helpers.build worker --serve`` processes, one per job, each started
+in a new session; a worker runs the pages it is given one after another, each in a kernel of its
+own, with a private temporary folder per page (``$BOOK_KERNEL_DIR``) for that kernel's Unix
+sockets, connection file and pid, and the page's log. A worker imports what a page's run needs
+(papermill, jupytext, nbformat: about 1 s of CPU) once, not once per page: on two cores that
+are both busy while pages execute, that CPU was taken from the pages. A worker that dies fails
+only the page it was running (named with its exit code and its log), and a new one takes its
+place for the pages left. On Ctrl-C or SIGTERM the build kills every running worker and every
 kernel it started (their process groups, SIGKILL), removes their folders, and queued pages
 never start. A worker whose build process dies is killed by the kernel (``PR_SET_PDEATHSIG``),
 and folders left by a build killed with SIGKILL are removed by the next build.
@@ -85,29 +90,59 @@ def _set_parent_death_signal() -> None:  # runs in the child before exec
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _start(task: Task, env: dict) -> None:
-    task.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
-    (task.folder / "task.json").write_text(json.dumps(task.spec))
-    worker_env = dict(env, BOOK_KERNEL_DIR=str(task.folder))
-    with open(task.folder / "worker.log", "wb") as log:
-        task.process = subprocess.Popen(
-            [sys.executable, "-m", "helpers.build", "worker", str(task.folder / "task.json")],
-            env=worker_env,
-            stdin=subprocess.DEVNULL,
+@dataclass
+class Worker:
+    """A worker process (``worker --serve``) and the page it is running, if any."""
+
+    process: subprocess.Popen
+    folder: Path
+    task: Task | None = None
+
+
+def _spawn(env: dict) -> Worker:
+    """Start a worker; it waits for pages on its standard input."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    with open(folder / "worker.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helpers.build", "worker", "--serve"],
+            env=dict(env, BOOK_KERNEL_DIR=str(folder)),
+            stdin=subprocess.PIPE,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=_set_parent_death_signal,
         )
+    return Worker(process, folder)
+
+
+def _start(task: Task, worker: Worker) -> None:
+    """Give ``task`` to the idle ``worker``: its folder and task file, then its path on a line."""
+    task.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    (task.folder / "task.json").write_text(json.dumps(task.spec))
+    task.process = worker.process
+    worker.task = task
+    with contextlib.suppress(OSError):  # a worker that died is seen by the build's next poll
+        worker.process.stdin.write(f"{task.folder / 'task.json'}\n".encode())
+        worker.process.stdin.flush()
     task.started = time.monotonic()
 
 
-def _result(task: Task) -> dict:
+def _done(worker: Worker) -> bool:
+    """The worker's page has its result, or the worker has ended."""
+    return worker.task is not None and (
+        (worker.task.folder / "result.json").exists() or worker.process.poll() is not None
+    )
+
+
+def _result(task: Task, worker_log: Path | None = None) -> dict:
+    """What the worker wrote for ``task``; if nothing, an error with the end of the page's log
+    (or of ``worker_log``, the worker's own, when the page had not started)."""
     path = task.folder / "result.json"
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
-        log = (task.folder / "worker.log").read_text(errors="replace").strip().splitlines()
+        logs = [p for p in (task.folder / "worker.log", worker_log) if p is not None and p.is_file()]
+        log = logs[0].read_text(errors="replace").strip().splitlines() if logs else []
         return {
             "ok": False,
             "error": f"{task.key}: the worker executing it stopped (exit code {task.process.returncode})"
@@ -116,14 +151,26 @@ def _result(task: Task) -> dict:
 
 
 def _stop(task: Task) -> None:
-    if task.process is not None:
-        _kill_group(task.process.pid)
-        _kill_kernels(task.folder)
-        with contextlib.suppress(Exception):
-            task.process.wait(timeout=10)
+    """Kill what is left of ``task``'s kernels and remove its folder (the worker goes on)."""
     if task.folder is not None:
         _kill_kernels(task.folder)
         shutil.rmtree(task.folder, ignore_errors=True)
+
+
+def _stop_worker(worker: Worker) -> None:
+    """Kill the worker (its process group) and its page's kernels; remove its folders."""
+    _kill_group(worker.process.pid)
+    if worker.task is not None:
+        _stop(worker.task)
+    with contextlib.suppress(Exception):
+        worker.process.wait(timeout=10)
+    _close(worker)
+
+
+def _close(worker: Worker) -> None:
+    with contextlib.suppress(OSError):
+        worker.process.stdin.close()
+    shutil.rmtree(worker.folder, ignore_errors=True)
 
 
 def _raise_interrupted(signum, frame):
@@ -138,27 +185,41 @@ def run(tasks: list[Task], jobs: int, env: dict) -> Iterator[tuple[Task, dict]]:
     :class:`Interrupted` raised.
     """
     queue = list(tasks)
-    running: list[Task] = []
+    pool: list[Worker] = []
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        while queue or running:
-            while queue and len(running) < max(1, jobs):
-                task = queue.pop(0)
-                _start(task, env)
-                running.append(task)
-            finished = [t for t in running if t.process.poll() is not None]
+        while queue or any(w.task is not None for w in pool):
+            for worker in [w for w in pool if w.task is None and w.process.poll() is not None]:
+                pool.remove(worker)  # ended between pages: another takes its place
+                _close(worker)
+            while queue and len(pool) < max(1, jobs):
+                pool.append(_spawn(env))
+            for worker in pool:
+                if worker.task is None and queue:
+                    _start(queue.pop(0), worker)
+            finished = [w for w in pool if _done(w)]
             if not finished:
                 time.sleep(0.05)
                 continue
-            for task in finished:
-                running.remove(task)
-                result = _result(task)
+            for worker in finished:
+                task, worker.task = worker.task, None
+                if not (task.folder / "result.json").exists():
+                    worker.process.wait()
+                result = _result(task, worker.folder / "worker.log")
                 _stop(task)  # its kernel should be gone already; make sure, and clean up
                 yield task, result
+        for worker in pool:  # no page left: end of input, and each worker ends
+            with contextlib.suppress(OSError):
+                worker.process.stdin.close()
+        for worker in pool:
+            with contextlib.suppress(Exception):
+                worker.process.wait(timeout=10)
+            _stop_worker(worker)
+        pool.clear()
     except BaseException:
         queue.clear()
-        for task in running:
-            _stop(task)
+        for worker in pool:
+            _stop_worker(worker)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
