@@ -164,11 +164,7 @@ def _run() -> NoReturn:
     """``python -m helpers.build.warm_sphinx``: :func:`main`, then end without teardown."""
     from .quick_exit import leave
 
-    try:
-        code = main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    leave(code)
+    leave(main())  # main() turns Jupyter Book's SystemExit into its status already
 
 
 class WarmSphinx:
