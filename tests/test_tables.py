@@ -205,3 +205,12 @@ def test_data_names_in_cells_break_after_underscores_only():
     html_text = tables.table(frame, {"name": Column("name", code=True)})._repr_html_()
     assert "<code>housing_<wbr>rent_<wbr>capitalisation</code>" in html_text
     assert "<code>a _b_</code>" in html_text  # no break offered at a word's edge
+
+
+def test_the_site_and_the_pdf_edition_call_the_same_tables_wide():
+    """``tables`` marks a wide table with prose columns for the site's records layout and
+    ``helpers.build.pdf`` recomputes the same rule on the printed HTML (Markdown tables too):
+    their thresholds must be the same numbers, or a table is laid out one way and printed another."""
+    from helpers.build import pdf
+
+    assert (tables.RECORD_COLUMNS, tables.PROSE_CHARS) == (pdf.WIDE_TABLE_COLUMNS, pdf.PROSE_CHARS)
